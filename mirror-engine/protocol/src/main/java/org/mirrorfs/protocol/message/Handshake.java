@@ -1,0 +1,27 @@
+package org.mirrorfs.protocol.message;
+
+/** Handshake messages: the first frame each side sends. */
+public final class Handshake {
+  private Handshake() {}
+
+  /**
+   * Opens a connection. {@code site} is the sender's site for PEER connections and empty
+   * otherwise; {@code clientId} names a client (or tool) instance.
+   */
+  public record Hello(int protocolVersion, String cluster, int shard, ConnectionKind kind,
+      String site, String clientId) implements Message {}
+
+  /**
+   * Accepted: the engine's site, its current epoch, whether it is the primary, and (to a PEER)
+   * the highest log entry it holds, so the primary knows where to resume.
+   */
+  public record HelloOk(String site, long epoch, boolean primary, long lastSeq)
+      implements Message {}
+
+  /** This engine is not the primary; the client should go to {@code primaryAddress}. */
+  public record NotPrimary(String site, String primarySite, String primaryAddress, long epoch)
+      implements Message {}
+
+  /** Refused, with the reason; the engine closes the connection after sending it. */
+  public record Refused(String reason) implements Message {}
+}

@@ -1,0 +1,71 @@
+package org.mirrorfs.engine;
+
+/** Every engine configuration key, with its default beside it. Documented in docs/configuration.md. */
+public final class EngineConfigKeys {
+  private EngineConfigKeys() {}
+
+  /** Cluster id; clients use it as the authority of mirror://&lt;cluster&gt;/path. */
+  public static final String CLUSTER = "mirror.cluster";
+  public static final String CLUSTER_DEFAULT = "demo";
+
+  /** The shard this engine pair serves. */
+  public static final String SHARD = "mirror.shard";
+  public static final int SHARD_DEFAULT = 0;
+
+  /** The two site names of the pair, comma separated. */
+  public static final String SITES = "mirror.sites";
+
+  /** The site that is primary (static role assignment until automatic failover). */
+  public static final String PRIMARY = "mirror.primary";
+
+  /** Per site: host:port the engine listens on. Suffix of {@code mirror.site.<name>.}. */
+  public static final String SITE_ADDRESS = "address";
+  /** Per site: the backing store, any Hadoop FileSystem URI that can append and hsync. */
+  public static final String SITE_STORE = "store";
+  /** Per site: local directory for engine-private state (file id table). */
+  public static final String SITE_STATE_DIR = "state.dir";
+
+  public static String siteKey(String site, String suffix) {
+    return "mirror.site." + site + "." + suffix;
+  }
+
+  /** ZooKeeper connect string. */
+  public static final String ZK_QUORUM = "mirror.zookeeper.quorum";
+  public static final String ZK_QUORUM_DEFAULT = "localhost:2181";
+
+  /** ZooKeeper session timeout (a time duration, e.g. 10s). */
+  public static final String ZK_SESSION_TIMEOUT = "mirror.zookeeper.session.timeout";
+  public static final long ZK_SESSION_TIMEOUT_DEFAULT_MS = 10_000;
+
+  /** How long to wait for a ZooKeeper connection. */
+  public static final String ZK_CONNECTION_TIMEOUT = "mirror.zookeeper.connection.timeout";
+  public static final long ZK_CONNECTION_TIMEOUT_DEFAULT_MS = 15_000;
+
+  /** Cache capacity in bytes (suffixes k, m, g accepted), charged in allocator bytes. */
+  public static final String CACHE_CAPACITY = "mirror.cache.capacity";
+  public static final long CACHE_CAPACITY_DEFAULT = 256L << 20;
+
+  /** Destage worker threads: files destage in parallel, each file in order. */
+  public static final String DESTAGE_THREADS = "mirror.destage.threads";
+  public static final int DESTAGE_THREADS_DEFAULT = 4;
+
+  /** Most bytes one destage pass writes before it makes them durable (hsync) and reports. */
+  public static final String DESTAGE_BATCH = "mirror.destage.batch.bytes";
+  public static final long DESTAGE_BATCH_DEFAULT = 8L << 20;
+
+  /** First retry delay after a backing-store failure; doubles up to the maximum. */
+  public static final String DESTAGE_RETRY_INITIAL = "mirror.destage.retry.initial";
+  public static final long DESTAGE_RETRY_INITIAL_DEFAULT_MS = 100;
+  public static final String DESTAGE_RETRY_MAX = "mirror.destage.retry.max";
+  public static final long DESTAGE_RETRY_MAX_DEFAULT_MS = 5_000;
+
+  /** How long the primary waits for the peer link to connect before retrying. */
+  public static final String PEER_CONNECT_TIMEOUT = "mirror.peer.connect.timeout";
+  public static final long PEER_CONNECT_TIMEOUT_DEFAULT_MS = 5_000;
+  public static final String PEER_RETRY_INTERVAL = "mirror.peer.retry.interval";
+  public static final long PEER_RETRY_INTERVAL_DEFAULT_MS = 250;
+
+  /** Accept fault-injection requests from CONTROL connections. Never enable in production. */
+  public static final String TEST_HOOKS = "mirror.test.hooks.enabled";
+  public static final boolean TEST_HOOKS_DEFAULT = false;
+}

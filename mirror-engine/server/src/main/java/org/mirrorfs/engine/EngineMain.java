@@ -1,0 +1,86 @@
+package org.mirrorfs.engine;
+
+import java.io.File;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/** {@code bin/mirror engine --site <name> [--conf <file>] [-Dkey=value ...]}: one engine, in the foreground. */
+public final class EngineMain {
+  private static final String USAGE = String.join("\n",
+      "Usage: mirror engine --site <name> [--conf <file>] [-Dkey=value ...]",
+      "",
+      "Runs the mirror engine of one site in the foreground until it is stopped (SIGTERM or",
+      "Ctrl-C drains the cache to the backing store, up to 30 s, then exits).",
+      "",
+      "  --site <name>   the site this engine serves (one of mirror.sites)",
+      "  --conf <file>   Hadoop Configuration XML with mirror.* keys (see conf/mirror-site.xml)",
+      "  -Dkey=value     overrides one key",
+      "");
+
+  private EngineMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Configuration conf = new Configuration();
+    String site = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        System.out.print(USAGE);
+        return;
+      } else if (a.equals("--site") && i + 1 < args.length) {
+        site = args[++i];
+      } else if (a.equals("--conf") && i + 1 < args.length) {
+        File f = new File(args[++i]);
+        if (!f.isFile()) {
+          exit("configuration file " + f + " does not exist");
+        }
+        conf.addResource(new Path(f.getAbsolutePath()));
+      } else if (a.startsWith("-D") && a.contains("=")) {
+        String kv = a.substring(2);
+        conf.set(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+      } else {
+        exit("unknown argument '" + a + "'\n\n" + USAGE);
+      }
+    }
+    if (site == null) {
+      exit("--site is required\n\n" + USAGE);
+    }
+    EngineSettings settings;
+    try {
+      settings = EngineSettings.from(conf, site);
+    } catch (IllegalArgumentException e) {
+      exit("bad configuration: " + e.getMessage());
+      return;
+    }
+    MirrorEngine engine;
+    try {
+      engine = new MirrorEngine(settings).start();
+    } catch (IllegalArgumentException e) {
+      exit("site " + site + " cannot start: " + e.getMessage());
+      return;
+    } catch (java.io.IOException e) {
+      exit("site " + site + " cannot start: " + e.getMessage());
+      return;
+    }
+    final String siteName = site;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        if (!engine.drain(30_000)) {
+          System.err.println("mirror engine " + siteName + ": cache not fully destaged at stop");
+        }
+        engine.close();
+      } catch (Exception e) {
+        System.err.println("mirror engine " + siteName + ": error while stopping: " + e);
+      }
+    }, "engine-shutdown"));
+    System.out.println("mirror engine " + site + " ready at " + engine.record().address()
+        + " as " + engine.record().role() + " (epoch " + engine.record().epoch() + ")");
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+
+  private static void exit(String message) {
+    System.err.println("mirror engine: " + message);
+    System.exit(2);
+  }
+}

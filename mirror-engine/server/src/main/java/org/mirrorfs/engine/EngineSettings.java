@@ -1,0 +1,146 @@
+package org.mirrorfs.engine;
+
+import static org.mirrorfs.engine.EngineConfigKeys.*;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.mirrorfs.coordination.ZkLayout;
+import org.mirrorfs.coordination.ZkSettings;
+
+/**
+ * The engine's configuration, read and checked once at start. A bad value is refused with a
+ * message naming the key, the site and the value.
+ */
+public record EngineSettings(
+    String cluster,
+    int shard,
+    String site,
+    String peerSite,
+    boolean primary,
+    InetSocketAddress listenAddress,
+    URI store,
+    Path stateDir,
+    ZkSettings zk,
+    long cacheCapacity,
+    int destageThreads,
+    long destageBatchBytes,
+    long destageRetryInitialMillis,
+    long destageRetryMaxMillis,
+    long peerConnectTimeoutMillis,
+    long peerRetryIntervalMillis,
+    boolean testHooks,
+    Configuration hadoopConf) {
+
+  public ZkLayout layout() {
+    return new ZkLayout(cluster, shard);
+  }
+
+  public static EngineSettings from(Configuration conf, String site) {
+    String cluster = conf.getTrimmed(CLUSTER, CLUSTER_DEFAULT);
+    int shard = conf.getInt(SHARD, SHARD_DEFAULT);
+    new ZkLayout(cluster, shard); // validates both
+    List<String> sites = List.of(conf.getTrimmedStrings(SITES));
+    if (sites.size() != 2 || sites.get(0).equals(sites.get(1))) {
+      throw new IllegalArgumentException(SITES + " must name exactly two different sites, was '"
+          + conf.get(SITES, "") + "'");
+    }
+    if (!sites.contains(site)) {
+      throw new IllegalArgumentException("site '" + site + "' is not one of " + SITES + " "
+          + sites);
+    }
+    String peer = sites.get(0).equals(site) ? sites.get(1) : sites.get(0);
+    String primarySite = conf.getTrimmed(PRIMARY);
+    if (primarySite == null || !sites.contains(primarySite)) {
+      throw new IllegalArgumentException(PRIMARY + " must be one of " + sites + ", was '"
+          + primarySite + "'");
+    }
+    InetSocketAddress listen = parseAddress(conf, siteKey(site, SITE_ADDRESS));
+    parseAddress(conf, siteKey(peer, SITE_ADDRESS));
+    URI store = parseStore(conf, site);
+    String stateDir = conf.getTrimmed(siteKey(site, SITE_STATE_DIR),
+        Paths.get(System.getProperty("java.io.tmpdir"), "mirror-" + cluster + "-" + site)
+            .toString());
+    long capacity = conf.getLongBytes(CACHE_CAPACITY, CACHE_CAPACITY_DEFAULT);
+    if (capacity < (1 << 20)) {
+      throw new IllegalArgumentException(CACHE_CAPACITY + " must be at least 1 MiB, was '"
+          + conf.get(CACHE_CAPACITY) + "' at site " + site);
+    }
+    int threads = conf.getInt(DESTAGE_THREADS, DESTAGE_THREADS_DEFAULT);
+    if (threads < 1 || threads > 256) {
+      throw new IllegalArgumentException(DESTAGE_THREADS + " must be in [1, 256], was " + threads);
+    }
+    long batch = conf.getLongBytes(DESTAGE_BATCH, DESTAGE_BATCH_DEFAULT);
+    if (batch < 4096) {
+      throw new IllegalArgumentException(DESTAGE_BATCH + " must be at least 4096, was " + batch);
+    }
+    ZkSettings zk = new ZkSettings(conf.getTrimmed(ZK_QUORUM, ZK_QUORUM_DEFAULT),
+        (int) positiveMillis(conf, ZK_SESSION_TIMEOUT, ZK_SESSION_TIMEOUT_DEFAULT_MS),
+        (int) positiveMillis(conf, ZK_CONNECTION_TIMEOUT, ZK_CONNECTION_TIMEOUT_DEFAULT_MS));
+    return new EngineSettings(cluster, shard, site, peer, site.equals(primarySite), listen, store,
+        Paths.get(stateDir), zk, capacity, threads, batch,
+        positiveMillis(conf, DESTAGE_RETRY_INITIAL, DESTAGE_RETRY_INITIAL_DEFAULT_MS),
+        positiveMillis(conf, DESTAGE_RETRY_MAX, DESTAGE_RETRY_MAX_DEFAULT_MS),
+        positiveMillis(conf, PEER_CONNECT_TIMEOUT, PEER_CONNECT_TIMEOUT_DEFAULT_MS),
+        positiveMillis(conf, PEER_RETRY_INTERVAL, PEER_RETRY_INTERVAL_DEFAULT_MS),
+        conf.getBoolean(TEST_HOOKS, TEST_HOOKS_DEFAULT), conf);
+  }
+
+  private static long positiveMillis(Configuration conf, String key, long defaultMillis) {
+    long v;
+    try {
+      v = conf.getTimeDuration(key, defaultMillis, TimeUnit.MILLISECONDS);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " is not a time duration: '" + conf.get(key)
+          + "'", e);
+    }
+    if (v <= 0) {
+      throw new IllegalArgumentException(key + " must be > 0, was '" + conf.get(key) + "'");
+    }
+    return v;
+  }
+
+  static InetSocketAddress parseAddress(Configuration conf, String key) {
+    String value = conf.getTrimmed(key);
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(key + " is not set (expected host:port)");
+    }
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException(key + " must be host:port, was '" + value + "'");
+    }
+    try {
+      int port = Integer.parseInt(value.substring(colon + 1));
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException("out of range");
+      }
+      return new InetSocketAddress(value.substring(0, colon), port);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " has an invalid port in '" + value + "'", e);
+    }
+  }
+
+  private static URI parseStore(Configuration conf, String site) {
+    String key = siteKey(site, SITE_STORE);
+    String value = conf.getTrimmed(key);
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(key + " is not set (the backing store URI of site "
+          + site + ")");
+    }
+    try {
+      URI uri = new URI(value);
+      if (uri.getScheme() == null) {
+        throw new IllegalArgumentException(key + " must be a URI with a scheme, was '" + value
+            + "'");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(key + " is not a URI: '" + value + "'", e);
+    }
+  }
+}

@@ -1,0 +1,281 @@
+package org.mirrorfs.engine;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.mirrorfs.coordination.ConnectionStatePolicy;
+import org.mirrorfs.coordination.EngineRecord;
+import org.mirrorfs.coordination.EngineRegistry;
+import org.mirrorfs.coordination.EpochStore;
+import org.mirrorfs.coordination.SharedZkClients;
+import org.mirrorfs.engine.cache.CacheMemory;
+import org.mirrorfs.engine.cache.CachedFile;
+import org.mirrorfs.engine.cache.FileIdJournal;
+import org.mirrorfs.engine.cache.FileTable;
+import org.mirrorfs.engine.destage.DestageListener;
+import org.mirrorfs.engine.destage.Destager;
+import org.mirrorfs.engine.fault.FaultPoints;
+import org.mirrorfs.engine.namespace.NamespaceService;
+import org.mirrorfs.engine.namespace.OpApplier;
+import org.mirrorfs.engine.namespace.ReadService;
+import org.mirrorfs.engine.net.ConnectionDispatcher;
+import org.mirrorfs.engine.net.EngineServer;
+import org.mirrorfs.engine.replication.ApplyQueue;
+import org.mirrorfs.engine.replication.DestageReporter;
+import org.mirrorfs.engine.replication.PeerLink;
+import org.mirrorfs.engine.replication.ReplicaState;
+import org.mirrorfs.engine.store.BackingStore;
+import org.mirrorfs.engine.store.StoreRetry;
+import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
+import org.mirrorfs.protocol.message.Reply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One site's engine: wires the cache, destager, store, peer link or receiver, and ZooKeeper
+ * registration, and owns their lifecycle. The role (primary or secondary) is fixed at start
+ * from configuration; automatic failover comes with the leadership work.
+ */
+public final class MirrorEngine implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(MirrorEngine.class);
+
+  private final EngineSettings settings;
+  private BackingStore store;
+  private CacheMemory cache;
+  private FileIdJournal journal;
+  private FileTable table;
+  private Destager destager;
+  private CuratorFramework zk;
+  private EngineRegistry registry;
+  private long epoch;
+  private PeerLink peerLink;
+  private ApplyQueue applyQueue;
+  private DestageReporter reporter;
+  private EngineServer server;
+  private PersistentNode registration;
+  private PersistentNode primaryNode;
+  private EngineRecord record;
+  private volatile boolean stopping;
+
+  public MirrorEngine(EngineSettings settings) {
+    this.settings = settings;
+  }
+
+  public MirrorEngine start() throws IOException {
+    String site = settings.site();
+    cache = new CacheMemory(settings.cacheCapacity());
+    store = BackingStore.open(settings.store(), settings.hadoopConf(), site);
+    LOG.info("Site {}: backing store {} can append and hsync", site, store.root());
+    recoverJournal();
+    table = new FileTable(journal);
+    FaultPoints faults = new FaultPoints(settings.testHooks());
+    if (faults.enabled()) {
+      LOG.warn("Site {}: test hooks are enabled (mirror.test.hooks.enabled)", site);
+    }
+
+    zk = SharedZkClients.newClient(settings.zk());
+    zk.getConnectionStateListenable().addListener(new ConnectionStatePolicy(
+        standing -> LOG.warn("Site {}: ZooKeeper standing is now {}", site, standing)));
+    zk.start();
+    try {
+      if (!zk.blockUntilConnected(settings.zk().connectionTimeoutMillis(),
+          TimeUnit.MILLISECONDS)) {
+        throw new IOException("site " + site + ": cannot reach ZooKeeper at "
+            + settings.zk().quorum());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted connecting to ZooKeeper", e);
+    }
+    registry = new EngineRegistry(zk, settings.layout());
+    EpochStore epochs = new EpochStore(zk, settings.layout());
+    epoch = settings.primary() ? epochs.advance() : epochs.current();
+
+    StoreRetry retry = new StoreRetry(settings.destageRetryInitialMillis(),
+        settings.destageRetryMaxMillis(), site);
+    ConnectionDispatcher.Parts parts;
+    if (settings.primary()) {
+      destager = newDestager(faults, new DestageListener() {
+        @Override
+        public void destaged(CachedFile file, long from, long to) {
+          // acknowledgment and hsync waiters are driven by CachedFile itself
+        }
+
+        @Override
+        public void finished(CachedFile file) {
+          forgetIfDone(file);
+        }
+      });
+      peerLink = new PeerLink(settings, registry, table, (file, from, to) -> {
+        file.peerDestaged(to);
+        forgetIfDone(file);
+      }, epoch);
+      OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
+      NamespaceService namespace = new NamespaceService(store, table, peerLink, applier, epoch);
+      parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
+          faults, this::status, peerLink, namespace, new ReadService(store, table), null, null,
+          null);
+    } else {
+      reporter = new DestageReporter(site);
+      destager = newDestager(faults, new DestageListener() {
+        @Override
+        public void destaged(CachedFile file, long from, long to) {
+          reporter.destaged(file.id(), from, to);
+        }
+
+        @Override
+        public void finished(CachedFile file) {
+          table.forget(file);
+        }
+      });
+      OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
+      applyQueue = new ApplyQueue(applier, reporter::applied, site);
+      parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
+          faults, this::status, null, null, null, new ReplicaState(), applyQueue, reporter);
+      reporter.start();
+      applyQueue.start();
+    }
+
+    server = new EngineServer(settings.listenAddress(), new ConnectionDispatcher(parts), site);
+    InetSocketAddress bound = server.boundAddress();
+    String host = bound.getAddress().isAnyLocalAddress()
+        ? InetAddress.getLocalHost().getCanonicalHostName() : bound.getAddress().getHostAddress();
+    record = new EngineRecord(site, host, bound.getPort(),
+        settings.primary() ? "primary" : "secondary", epoch);
+    server.start();
+    registration = registry.register(record);
+    if (settings.primary()) {
+      primaryNode = registry.publishPrimary(record);
+      peerLink.start();
+    }
+    LOG.info("Site {}: engine serving at {} as {} (cluster {}, shard {}, epoch {}, cache {} "
+        + "bytes)", site, record.address(), record.role(), settings.cluster(), settings.shard(),
+        epoch, cache.capacity());
+    return this;
+  }
+
+  private Destager newDestager(FaultPoints faults, DestageListener listener) {
+    return new Destager(store, faults, listener, settings.destageThreads(),
+        settings.destageBatchBytes(), settings.destageRetryInitialMillis(),
+        settings.destageRetryMaxMillis(), settings.site());
+  }
+
+  /** A file closed and destaged at both sites is described by the stores alone from now on. */
+  private void forgetIfDone(CachedFile file) {
+    if (file.finished(true)) {
+      table.forget(file);
+    }
+  }
+
+  /**
+   * Replays the id journal of a previous run: files this site may have been writing when it
+   * stopped get their store leases recovered before anything appends to them (BRIEF 5a.10).
+   */
+  private void recoverJournal() throws IOException {
+    Files.createDirectories(settings.stateDir());
+    Map<Long, FileIdJournal.Entry> previous = FileIdJournal.replay(settings.stateDir());
+    for (FileIdJournal.Entry e : previous.values()) {
+      try {
+        if (store.statusOrNull(e.path()) != null) {
+          store.recoverLease(store.toStore(e.path()));
+        }
+      } catch (IOException ex) {
+        LOG.warn("Site {}: lease recovery of {} failed: {}", settings.site(), e.path(),
+            ex.toString());
+      }
+    }
+    if (!previous.isEmpty()) {
+      LOG.warn("Site {}: {} file(s) were open when this engine last stopped; their leases are "
+          + "recovered, their missing bytes need a resync from the peer", settings.site(),
+          previous.size());
+    }
+    Files.deleteIfExists(settings.stateDir().resolve("file-ids.journal"));
+    journal = new FileIdJournal(settings.stateDir());
+  }
+
+  public EngineRecord record() {
+    return record;
+  }
+
+  public Reply status(long callId) {
+    long lag = 0;
+    int dirty = 0;
+    for (CachedFile f : table.all()) {
+      long u = f.undestagedBytes();
+      if (u > 0) {
+        lag += u;
+        dirty++;
+      }
+    }
+    return new EngineStatusReply(callId, settings.site(), record.role(), epoch, cache.used(),
+        cache.capacity(), lag, dirty,
+        peerLink != null ? peerLink.connected() : reporterAttached(),
+        peerLink != null ? peerLink.appliedSeq() : applyQueue.appliedSeq(),
+        peerLink != null ? peerLink.loggedSeq() : 0);
+  }
+
+  private boolean reporterAttached() {
+    return reporter != null;
+  }
+
+  /** Waits up to {@code millis} for every cached byte to reach the store. */
+  public boolean drain(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (System.nanoTime() < deadline) {
+      boolean clean = table.all().stream().allMatch(f -> f.undestagedBytes() == 0);
+      if (clean && destager.activeFiles() == 0) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
+  @Override
+  public void close() throws IOException {
+    stopping = true;
+    if (server != null) {
+      server.stop();
+    }
+    if (peerLink != null) {
+      peerLink.stop();
+    }
+    closeQuietly(primaryNode);
+    closeQuietly(registration);
+    if (applyQueue != null) {
+      applyQueue.stop();
+    }
+    if (reporter != null) {
+      reporter.stop();
+    }
+    if (destager != null) {
+      destager.stop();
+    }
+    if (zk != null) {
+      zk.close();
+    }
+    if (journal != null) {
+      journal.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+    LOG.info("Site {}: engine stopped", settings.site());
+  }
+
+  private static void closeQuietly(Closeable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // stopping
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package org.mirrorfs.engine.cache;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.internal.PlatformDependent;
+import java.io.InterruptedIOException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The cache's memory budget, charged in allocator bytes: a payload is charged the size class
+ * the pooled allocator rounds it up to (a power of two bounds it), not its length. A writer
+ * that would exceed the capacity waits until destage frees memory; it is never refused with
+ * an OutOfMemoryError.
+ */
+public final class CacheMemory {
+  /** Direct memory the engine keeps outside the cache for frames in flight and reads. */
+  public static final long HEADROOM = 64L << 20;
+
+  private final long capacity;
+  private final PooledByteBufAllocator allocator;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition freed = lock.newCondition();
+  private long used;
+  private long peak;
+
+  public CacheMemory(long capacity) {
+    long maxDirect = PlatformDependent.maxDirectMemory();
+    if (capacity + HEADROOM > maxDirect) {
+      throw new IllegalArgumentException("mirror.cache.capacity " + capacity
+          + " plus " + HEADROOM + " bytes of headroom exceeds the JVM's direct-memory limit of "
+          + maxDirect + " bytes; raise -XX:MaxDirectMemorySize or lower the capacity");
+    }
+    this.capacity = capacity;
+    this.allocator = PooledByteBufAllocator.DEFAULT;
+  }
+
+  /** The bytes a payload of {@code length} is charged. */
+  public static long charge(int length) {
+    return length <= 16 ? 16 : Long.highestOneBit(length - 1L) << 1;
+  }
+
+  /** Reserves memory for a payload, waiting while the cache is full, and allocates it. */
+  public Extent allocate(long offset, int length) throws InterruptedIOException {
+    long charge = charge(length);
+    if (charge > capacity) {
+      throw new IllegalArgumentException("payload of " + length
+          + " bytes is larger than the whole cache (" + capacity + " bytes)");
+    }
+    lock.lock();
+    try {
+      while (used + charge > capacity) {
+        freed.await();
+      }
+      used += charge;
+      peak = Math.max(peak, used);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for cache memory");
+    } finally {
+      lock.unlock();
+    }
+    ByteBuf buffer;
+    try {
+      buffer = allocator.directBuffer(length, length);
+    } catch (RuntimeException | Error e) {
+      release(charge);
+      throw e;
+    }
+    return new Extent(this, offset, buffer, charge);
+  }
+
+  void release(long charge) {
+    lock.lock();
+    try {
+      used -= charge;
+      freed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public long used() {
+    lock.lock();
+    try {
+      return used;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public long peak() {
+    lock.lock();
+    try {
+      return peak;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public long capacity() {
+    return capacity;
+  }
+}

@@ -1,0 +1,296 @@
+package org.mirrorfs.engine.cache;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.mirrorfs.protocol.AckMode;
+
+/**
+ * One file being written, by stable id: its undestaged bytes in order, how far it has been
+ * received, destaged here, copied to and destaged at the peer, and acknowledged. Bytes leave
+ * the cache only once destaged at this site. All methods lock the file.
+ */
+public final class CachedFile {
+  private final long id;
+  private final AckMode mode;
+  private final short permission;
+  private final short replication;
+  private final long blockSize;
+
+  private String path;
+  private String storePath;
+  private final ArrayDeque<Extent> extents = new ArrayDeque<>();
+  private long received;
+  private long destaged;
+  private long peerReceived;
+  private long peerDestaged;
+  private long acked;
+  private boolean closed;
+  private boolean deleted;
+  private boolean storeReady;
+  private boolean destageScheduled;
+  private FSDataOutputStream out;
+  private AckSink owner;
+  private final List<Waiter> syncWaiters = new ArrayList<>();
+
+  private record Waiter(long offset, Runnable action) {}
+
+  public CachedFile(long id, String path, AckMode mode, short permission, short replication,
+      long blockSize) {
+    this.id = id;
+    this.path = path;
+    this.storePath = path;
+    this.mode = mode;
+    this.permission = permission;
+    this.replication = replication;
+    this.blockSize = blockSize;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public AckMode mode() {
+    return mode;
+  }
+
+  public short permission() {
+    return permission;
+  }
+
+  public short replication() {
+    return replication;
+  }
+
+  public long blockSize() {
+    return blockSize;
+  }
+
+  public synchronized String path() {
+    return path;
+  }
+
+  public synchronized void path(String newPath) {
+    this.path = newPath;
+  }
+
+  /** The path as applied to this site's store (behind {@link #path()} while ops queue). */
+  public synchronized String storePath() {
+    return storePath;
+  }
+
+  public synchronized void storePath(String newPath) {
+    this.storePath = newPath;
+  }
+
+  public synchronized AckSink owner() {
+    return owner;
+  }
+
+  public synchronized void owner(AckSink sink) {
+    this.owner = sink;
+  }
+
+  /** Appends received bytes. Returns an error message if they do not continue the file. */
+  public synchronized String append(Extent extent) {
+    if (deleted) {
+      return "file " + path + " (id " + id + ") was deleted";
+    }
+    if (closed) {
+      return "file " + path + " (id " + id + ") is closed";
+    }
+    if (extent.offset() != received) {
+      return "packet at offset " + extent.offset() + " does not continue file " + path
+          + " (id " + id + ") at " + received;
+    }
+    extents.addLast(extent);
+    received = extent.end();
+    return null;
+  }
+
+  public synchronized long received() {
+    return received;
+  }
+
+  public synchronized long destaged() {
+    return destaged;
+  }
+
+  public synchronized long acked() {
+    return acked;
+  }
+
+  public synchronized boolean closed() {
+    return closed;
+  }
+
+  public synchronized boolean deleted() {
+    return deleted;
+  }
+
+  public synchronized long undestagedBytes() {
+    return received - destaged;
+  }
+
+  public synchronized void markClosed() {
+    closed = true;
+  }
+
+  /** Marks the file deleted and drops its undestaged bytes: they will never be destaged. */
+  public synchronized void markDeleted() {
+    deleted = true;
+    for (Extent e : extents) {
+      e.release();
+    }
+    extents.clear();
+    fireWaiters(Long.MAX_VALUE);
+  }
+
+  // ---- store stream, owned by the destager once the create is applied ----
+
+  public synchronized void storeOpened(FSDataOutputStream stream) {
+    this.out = stream;
+    this.storeReady = true;
+  }
+
+  public synchronized FSDataOutputStream out() {
+    return out;
+  }
+
+  public synchronized void out(FSDataOutputStream stream) {
+    this.out = stream;
+  }
+
+  public synchronized boolean storeReady() {
+    return storeReady;
+  }
+
+  /** Claims the file for one destage worker; false if it has nothing to do or is claimed. */
+  public synchronized boolean claimForDestage() {
+    if (destageScheduled || !storeReady) {
+      return false;
+    }
+    boolean work = deleted ? out != null : received > destaged || (closed && out != null);
+    if (!work) {
+      return false;
+    }
+    destageScheduled = true;
+    return true;
+  }
+
+  /** Releases the claim; true if more work arrived meanwhile and the caller should go on. */
+  public synchronized boolean unclaim() {
+    destageScheduled = false;
+    return storeReady && !deleted && (received > destaged || (closed && out != null));
+  }
+
+  /** The next run of undestaged extents, up to about {@code maxBytes}, each retained. */
+  public synchronized List<Extent> nextBatch(long maxBytes) {
+    List<Extent> batch = new ArrayList<>();
+    long bytes = 0;
+    for (Iterator<Extent> it = extents.iterator(); it.hasNext() && bytes < maxBytes; ) {
+      Extent e = it.next();
+      batch.add(e.retain());
+      bytes += e.length();
+    }
+    return batch;
+  }
+
+  /** What a reader needs: how far the store holds the file, and the cached extents after it. */
+  public record ReadSnapshot(long destaged, List<Extent> extents) {}
+
+  /** Retains the cached extents overlapping [from, to) that are above the destaged length. */
+  public synchronized ReadSnapshot snapshot(long from, long to) {
+    List<Extent> found = new ArrayList<>();
+    for (Extent e : extents) {
+      if (e.end() > from && e.offset() < to) {
+        found.add(e.retain());
+      }
+    }
+    return new ReadSnapshot(destaged, found);
+  }
+
+  /** Bytes below {@code end} are durable on this site's store: they leave the cache. */
+  public synchronized void markDestaged(long end) {
+    while (!extents.isEmpty() && extents.peekFirst().end() <= end) {
+      extents.pollFirst().release();
+    }
+    destaged = Math.max(destaged, end);
+    if (mode == AckMode.DESTAGE) {
+      maybeAck();
+    }
+    fireWaiters(Math.min(destaged, peerDestaged));
+  }
+
+  // ---- the primary's view of the peer, and acknowledgment ----
+
+  public synchronized void peerReceived(long end) {
+    peerReceived = Math.max(peerReceived, end);
+    if (mode == AckMode.CACHE) {
+      maybeAck();
+    }
+  }
+
+  public synchronized void peerDestaged(long end) {
+    peerDestaged = Math.max(peerDestaged, end);
+    if (mode == AckMode.DESTAGE) {
+      maybeAck();
+    }
+    fireWaiters(Math.min(destaged, peerDestaged));
+  }
+
+  public synchronized long peerDestaged() {
+    return peerDestaged;
+  }
+
+  /** Called after the local cache insert: LOCAL mode acknowledges here. */
+  public synchronized void localInserted() {
+    if (mode == AckMode.LOCAL) {
+      maybeAck();
+    }
+  }
+
+  private void maybeAck() {
+    long ackable = switch (mode) {
+      case CACHE -> Math.min(received, peerReceived);
+      case DESTAGE -> Math.min(destaged, peerDestaged);
+      case LOCAL -> received;
+    };
+    if (ackable > acked) {
+      acked = ackable;
+      if (owner != null) {
+        owner.ack(id, acked);
+      }
+    }
+  }
+
+  /** Runs {@code action} once both sites hold bytes below {@code offset} on their stores. */
+  public synchronized void whenDurable(long offset, Runnable action) {
+    if (deleted || Math.min(destaged, peerDestaged) >= offset) {
+      action.run();
+    } else {
+      syncWaiters.add(new Waiter(offset, action));
+    }
+  }
+
+  private void fireWaiters(long durable) {
+    if (syncWaiters.isEmpty()) {
+      return;
+    }
+    for (Iterator<Waiter> it = syncWaiters.iterator(); it.hasNext(); ) {
+      Waiter w = it.next();
+      if (w.offset() <= durable) {
+        it.remove();
+        w.action().run();
+      }
+    }
+  }
+
+  /** Closed and everything destaged at this site (and, for the primary, at the peer). */
+  public synchronized boolean finished(boolean needPeer) {
+    return deleted || (closed && out == null && destaged == received
+        && (!needPeer || peerDestaged >= received));
+  }
+}

@@ -1,0 +1,115 @@
+package org.mirrorfs.engine.cache;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The files this engine holds state for, by stable id and by path. A file stays here from its
+ * create until it is closed and destaged; after that the store alone describes it.
+ */
+public final class FileTable {
+  private final Map<Long, CachedFile> byId = new ConcurrentHashMap<>();
+  private final Map<String, CachedFile> byPath = new HashMap<>();
+  private final FileIdJournal journal;
+
+  public FileTable(FileIdJournal journal) {
+    this.journal = journal;
+  }
+
+  public CachedFile get(long id) {
+    return byId.get(id);
+  }
+
+  public synchronized CachedFile byPath(String path) {
+    return byPath.get(path);
+  }
+
+  public synchronized void add(CachedFile file) {
+    CachedFile previous = byPath.put(file.path(), file);
+    if (previous != null && previous != file) {
+      previous.markDeleted();
+    }
+    byId.put(file.id(), file);
+    journal.created(file.id(), file.path(), file.mode());
+  }
+
+  /** Marks every file at or under {@code path} deleted and forgets its path. */
+  public synchronized List<CachedFile> deleteUnder(String path) {
+    List<CachedFile> victims = new ArrayList<>();
+    for (CachedFile f : new ArrayList<>(byPath.values())) {
+      if (isAtOrUnder(f.path(), path)) {
+        byPath.remove(f.path());
+        f.markDeleted();
+        victims.add(f);
+      }
+    }
+    for (CachedFile f : victims) {
+      journal.forgotten(f.id());
+    }
+    return victims;
+  }
+
+  /** Moves every file at or under {@code source} to the same place under {@code destination}. */
+  public synchronized void rename(String source, String destination) {
+    List<CachedFile> moved = new ArrayList<>();
+    for (CachedFile f : byPath.values()) {
+      if (isAtOrUnder(f.path(), source)) {
+        moved.add(f);
+      }
+    }
+    for (CachedFile f : moved) {
+      byPath.remove(f.path());
+    }
+    for (CachedFile f : moved) {
+      String newPath = destination + f.path().substring(source.length());
+      f.path(newPath);
+      byPath.put(newPath, f);
+      journal.moved(f.id(), newPath);
+    }
+  }
+
+  /** The store-side counterpart of {@link #rename}, once the rename is applied to the store. */
+  public void renameStorePaths(String source, String destination) {
+    for (CachedFile f : byId.values()) {
+      String p = f.storePath();
+      if (isAtOrUnder(p, source)) {
+        f.storePath(destination + p.substring(source.length()));
+      }
+    }
+  }
+
+  public synchronized void forget(CachedFile file) {
+    if (byId.remove(file.id()) != null) {
+      byPath.remove(file.path(), file);
+      journal.forgotten(file.id());
+    }
+  }
+
+  public Collection<CachedFile> all() {
+    return byId.values();
+  }
+
+  public static boolean isAtOrUnder(String path, String ancestor) {
+    if (ancestor.equals("/")) {
+      return true;
+    }
+    return path.equals(ancestor) || path.startsWith(ancestor + "/");
+  }
+
+  /** Active files directly inside {@code directory}, by name. */
+  public synchronized Map<String, CachedFile> childrenOf(String directory) {
+    Map<String, CachedFile> result = new HashMap<>();
+    String prefix = directory.equals("/") ? "/" : directory + "/";
+    for (Map.Entry<String, CachedFile> e : byPath.entrySet()) {
+      String p = e.getKey();
+      if (p.startsWith(prefix) && p.indexOf('/', prefix.length()) < 0) {
+        result.put(p.substring(prefix.length()), e.getValue());
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,214 @@
+package org.mirrorfs.engine.destage;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.mirrorfs.engine.cache.CachedFile;
+import org.mirrorfs.engine.cache.Extent;
+import org.mirrorfs.engine.fault.FaultPoints;
+import org.mirrorfs.engine.store.BackingStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves cached bytes to this site's backing store: one file at a time per worker, in offset
+ * order, files in parallel. A pass writes a batch, makes it durable with hsync, and only then
+ * counts it destaged and frees the cache. A failing store is retried with backoff; after a
+ * failure the file is reopened (lease recovered) and continues at the store's length, so a
+ * partly written batch is neither lost nor written twice.
+ */
+public final class Destager {
+  private static final Logger LOG = LoggerFactory.getLogger(Destager.class);
+
+  private final BackingStore store;
+  private final FaultPoints faults;
+  private final DestageListener listener;
+  private final long batchBytes;
+  private final long retryInitialMillis;
+  private final long retryMaxMillis;
+  private final String site;
+  private final ExecutorService workers;
+  private final AtomicInteger active = new AtomicInteger();
+  private volatile boolean stopping;
+
+  public Destager(BackingStore store, FaultPoints faults, DestageListener listener, int threads,
+      long batchBytes, long retryInitialMillis, long retryMaxMillis, String site) {
+    this.store = store;
+    this.faults = faults;
+    this.listener = listener;
+    this.batchBytes = batchBytes;
+    this.retryInitialMillis = retryInitialMillis;
+    this.retryMaxMillis = retryMaxMillis;
+    this.site = site;
+    AtomicInteger n = new AtomicInteger();
+    this.workers = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "destage-" + site + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Makes sure a worker will look at this file. Cheap when it is already queued. */
+  public void schedule(CachedFile file) {
+    if (!stopping && file.claimForDestage()) {
+      active.incrementAndGet();
+      workers.execute(() -> run(file));
+    }
+  }
+
+  private void run(CachedFile file) {
+    try {
+      do {
+        drain(file);
+      } while (!stopping && file.unclaim() && file.claimForDestage());
+    } catch (InterruptedIOException e) {
+      file.unclaim();
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      file.unclaim();
+      LOG.error("Site {}: destage of file {} stopped on an unexpected error", site, file.id(), e);
+    } finally {
+      active.decrementAndGet();
+    }
+  }
+
+  private void drain(CachedFile file) throws InterruptedIOException {
+    long delay = retryInitialMillis;
+    int failures = 0;
+    while (!stopping) {
+      if (file.deleted()) {
+        closeQuietly(file);
+        return;
+      }
+      List<Extent> batch = file.nextBatch(batchBytes);
+      if (batch.isEmpty()) {
+        if (file.closed() && file.out() != null) {
+          closeStream(file);
+          listener.finished(file);
+        }
+        return;
+      } else {
+        try {
+          hit(FaultPoints.DESTAGE_WRITE);
+          long from = batch.get(0).offset();
+          long to = writeBatch(file, batch);
+          file.markDestaged(to);
+          listener.destaged(file, from, to);
+          delay = retryInitialMillis;
+          failures = 0;
+          continue;
+        } catch (IOException e) {
+          if (file.deleted()) {
+            closeQuietly(file);
+            return;
+          }
+          failures++;
+          if (failures == 1 || failures % 20 == 0) {
+            LOG.warn("Site {}: destage of {} (id {}) failed (attempt {}), retrying in {} ms: {}",
+                site, file.storePath(), file.id(), failures, delay, e.toString());
+          }
+          closeQuietly(file);
+        } finally {
+          for (Extent x : batch) {
+            x.release();
+          }
+        }
+      }
+      sleep(delay);
+      delay = Math.min(retryMaxMillis, delay * 2);
+    }
+  }
+
+  /** Writes the batch and hsyncs it; returns the file offset now durable. */
+  private long writeBatch(CachedFile file, List<Extent> batch) throws IOException {
+    FSDataOutputStream out = file.out();
+    long start = batch.get(0).offset();
+    long skipBelow = start;
+    if (out == null) {
+      out = store.reopenForAppend(file.storePath());
+      file.out(out);
+      long storeLength = store.length(file.storePath());
+      if (storeLength < start) {
+        throw new IOException("store file " + file.storePath() + " at site " + site + " has "
+            + storeLength + " bytes but " + start + " were destaged before: the store lost data");
+      }
+      skipBelow = storeLength;
+    }
+    long end = start;
+    for (Extent x : batch) {
+      end = x.end();
+      if (x.end() <= skipBelow) {
+        continue;
+      }
+      int skip = (int) Math.max(0, skipBelow - x.offset());
+      x.buffer().getBytes(x.buffer().readerIndex() + skip, out, x.length() - skip);
+    }
+    out.hsync();
+    return end;
+  }
+
+  /**
+   * Closes the store stream of a finished file. Its bytes are already durable (hsync); a failed
+   * close leaves at most a store lease behind, which lease recovery clears before any append.
+   */
+  private void closeStream(CachedFile file) {
+    FSDataOutputStream out = file.out();
+    file.out(null);
+    try {
+      out.close();
+    } catch (IOException e) {
+      LOG.warn("Site {}: closing store file {} failed; its lease will be recovered before any "
+          + "append: {}", site, file.storePath(), e.toString());
+    }
+  }
+
+  private void closeQuietly(CachedFile file) {
+    FSDataOutputStream out = file.out();
+    if (out != null) {
+      file.out(null);
+      try {
+        out.close();
+      } catch (IOException | RuntimeException ignored) {
+        // the stream is broken or the file gone; a fresh one is opened if needed
+      }
+    }
+  }
+
+  private void hit(String point) throws InterruptedIOException {
+    try {
+      faults.hit(point);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted at fault point " + point);
+    }
+  }
+
+  private static void sleep(long millis) throws InterruptedIOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted in destage backoff");
+    }
+  }
+
+  /** Files with a destage pass queued or running. */
+  public int activeFiles() {
+    return active.get();
+  }
+
+  public void stop() {
+    stopping = true;
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

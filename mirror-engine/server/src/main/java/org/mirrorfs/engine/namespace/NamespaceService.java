@@ -1,0 +1,244 @@
+package org.mirrorfs.engine.namespace;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.ParentNotDirectoryException;
+import org.apache.hadoop.fs.PathIsNotEmptyDirectoryException;
+import org.mirrorfs.engine.cache.AckSink;
+import org.mirrorfs.engine.cache.CachedFile;
+import org.mirrorfs.engine.cache.FileTable;
+import org.mirrorfs.engine.replication.PeerLink;
+import org.mirrorfs.engine.store.BackingStore;
+import org.mirrorfs.engine.store.ClientPaths;
+import org.mirrorfs.protocol.AckMode;
+import org.mirrorfs.protocol.message.ClientMessages.CloseRequest;
+import org.mirrorfs.protocol.message.ClientMessages.CreateRequest;
+import org.mirrorfs.protocol.message.ClientMessages.DeleteRequest;
+import org.mirrorfs.protocol.message.ClientMessages.MkdirsRequest;
+import org.mirrorfs.protocol.message.ClientMessages.RenameRequest;
+import org.mirrorfs.protocol.message.NamespaceOp;
+
+/**
+ * The primary's namespace operations. Each is validated against the store and the file table,
+ * made a log entry, copied to the peer and, once the peer has it (or, in destage mode, has
+ * applied it), applied to this site's store; only then is the client answered. One lock orders
+ * them, so the log order is the order both stores see. Destructive entries therefore reach a
+ * store only after the peer has acknowledged them (BRIEF 5a.1).
+ */
+public final class NamespaceService {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final BackingStore store;
+  private final FileTable table;
+  private final PeerLink peer;
+  private final OpApplier applier;
+  private final long epoch;
+  private final AtomicLong fileCounter = new AtomicLong();
+
+  public NamespaceService(BackingStore store, FileTable table, PeerLink peer, OpApplier applier,
+      long epoch) {
+    this.store = store;
+    this.table = table;
+    this.peer = peer;
+    this.applier = applier;
+    this.epoch = epoch;
+  }
+
+  /** Ids are unique across failovers and restarts: each primary term has its own epoch. */
+  private long nextFileId() {
+    return (epoch << 32) | fileCounter.incrementAndGet();
+  }
+
+  public long create(CreateRequest r, AckSink owner) throws IOException {
+    String path = ClientPaths.check(r.path());
+    AckMode mode = AckMode.parse(r.ackMode());
+    if (r.replication() <= 0 || r.blockSize() <= 0) {
+      throw new IllegalArgumentException("create " + path + ": replication " + r.replication()
+          + " and block size " + r.blockSize() + " must be positive");
+    }
+    lock.lock();
+    try {
+      if (path.equals("/")) {
+        throw new FileAlreadyExistsException("create /: it is a directory");
+      }
+      FileStatus existing = store.statusOrNull(path);
+      if (existing != null) {
+        if (existing.isDirectory()) {
+          throw new FileAlreadyExistsException("create " + path + ": it is a directory");
+        }
+        if (!r.overwrite()) {
+          throw new FileAlreadyExistsException("create " + path + ": file exists");
+        }
+      }
+      checkAncestors(ClientPaths.parent(path), "create " + path);
+      long id = nextFileId();
+      CachedFile file = new CachedFile(id, path, mode, r.permission(), r.replication(),
+          r.blockSize());
+      file.owner(owner);
+      table.add(file);
+      commit(new NamespaceOp.Create(r.clientId(), r.callId(), id, path, r.permission(),
+          mode.configName(), r.replication(), r.blockSize()), mode);
+      return id;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public void close(CloseRequest r, AckSink owner) throws IOException {
+    lock.lock();
+    try {
+      CachedFile file = table.get(r.fileId());
+      if (file == null || file.deleted()) {
+        throw new FileNotFoundException("close: file id " + r.fileId()
+            + " is not open (deleted or never created)");
+      }
+      if (file.owner() != owner) {
+        throw new IOException("close " + file.path() + ": this client is not its writer");
+      }
+      if (file.received() != r.length()) {
+        throw new IOException("close " + file.path() + " at length " + r.length() + ", but "
+            + file.received() + " bytes were received");
+      }
+      file.markClosed();
+      commit(new NamespaceOp.Close(r.clientId(), r.callId(), r.fileId(), r.length()),
+          file.mode());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean mkdirs(MkdirsRequest r) throws IOException {
+    String path = ClientPaths.check(r.path());
+    lock.lock();
+    try {
+      if (path.equals("/")) {
+        return true;
+      }
+      FileStatus existing = store.statusOrNull(path);
+      if (existing != null) {
+        if (existing.isDirectory()) {
+          return true;
+        }
+        throw new FileAlreadyExistsException("mkdirs " + path + ": a file exists there");
+      }
+      checkAncestors(ClientPaths.parent(path), "mkdirs " + path);
+      commit(new NamespaceOp.Mkdirs(r.clientId(), r.callId(), path, r.permission()),
+          AckMode.CACHE);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean delete(DeleteRequest r) throws IOException {
+    String path = ClientPaths.check(r.path());
+    lock.lock();
+    try {
+      if (path.equals("/")) {
+        return false;
+      }
+      FileStatus existing = store.statusOrNull(path);
+      if (existing == null) {
+        return false;
+      }
+      if (existing.isDirectory() && !r.recursive() && store.list(path).length > 0) {
+        throw new PathIsNotEmptyDirectoryException("delete " + path
+            + ": directory is not empty and recursive is false");
+      }
+      table.deleteUnder(path);
+      commit(new NamespaceOp.Delete(r.clientId(), r.callId(), path, r.recursive()),
+          AckMode.CACHE);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** HDFS rename semantics: onto an existing directory moves inside it; false where HDFS says false. */
+  public boolean rename(RenameRequest r) throws IOException {
+    String source = ClientPaths.check(r.source());
+    String destination = ClientPaths.check(r.destination());
+    lock.lock();
+    try {
+      if (source.equals("/")) {
+        return false;
+      }
+      FileStatus src = store.statusOrNull(source);
+      if (src == null) {
+        return false;
+      }
+      if (source.equals(destination)) {
+        return src.isFile();
+      }
+      if (FileTable.isAtOrUnder(destination, source)) {
+        return false;
+      }
+      String target = destination;
+      FileStatus dst = store.statusOrNull(destination);
+      if (dst != null) {
+        if (dst.isFile()) {
+          return false;
+        }
+        target = ClientPaths.child(destination, ClientPaths.name(source));
+        if (target.equals(source) || store.statusOrNull(target) != null) {
+          return target.equals(source) && src.isFile();
+        }
+      } else {
+        FileStatus parent = store.statusOrNull(ClientPaths.parent(destination));
+        if (parent == null || !parent.isDirectory()) {
+          return false;
+        }
+      }
+      table.rename(source, target);
+      commit(new NamespaceOp.Rename(r.clientId(), r.callId(), source, target), AckMode.CACHE);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The nearest existing ancestor must be a directory. */
+  private void checkAncestors(String directory, String action) throws IOException {
+    String p = directory;
+    while (true) {
+      FileStatus s = store.statusOrNull(p);
+      if (s != null) {
+        if (!s.isDirectory()) {
+          throw new ParentNotDirectoryException(action + ": " + p + " is a file");
+        }
+        return;
+      }
+      if (p.equals("/")) {
+        return;
+      }
+      p = ClientPaths.parent(p);
+    }
+  }
+
+  /** Copies the entry to the peer, waits for it under the mode, then applies it here. */
+  private void commit(NamespaceOp op, AckMode mode) throws IOException {
+    CompletableFuture<Long> received = peer.replicateOp(op);
+    long seq = await(received, op);
+    if (mode == AckMode.DESTAGE) {
+      await(peer.whenApplied(seq), op);
+    }
+    applier.apply(op);
+  }
+
+  private static <T> T await(CompletableFuture<T> future, NamespaceOp op) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted waiting for the peer to take " + op);
+    } catch (ExecutionException e) {
+      throw new IOException("peer did not take " + op + ": " + e.getCause(), e.getCause());
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package org.mirrorfs.engine.namespace;
+
+import java.io.IOException;
+import java.util.function.BooleanSupplier;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.mirrorfs.engine.cache.CachedFile;
+import org.mirrorfs.engine.cache.FileTable;
+import org.mirrorfs.engine.destage.Destager;
+import org.mirrorfs.engine.store.BackingStore;
+import org.mirrorfs.engine.store.StoreRetry;
+import org.mirrorfs.protocol.message.NamespaceOp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies one namespace log entry to this site's backing store, retrying while the store is
+ * down. Both sites use it: the primary right after the peer has the entry, the secondary in
+ * log order on its applier thread. Entries were validated by the primary, so a store that
+ * refuses one (a rename returning false) means the sites diverged: that is logged as an error
+ * for verify to find, and the log goes on.
+ */
+public final class OpApplier {
+  private static final Logger LOG = LoggerFactory.getLogger(OpApplier.class);
+
+  private final BackingStore store;
+  private final FileTable table;
+  private final Destager destager;
+  private final StoreRetry retry;
+  private final BooleanSupplier stopping;
+  private final String site;
+
+  public OpApplier(BackingStore store, FileTable table, Destager destager, StoreRetry retry,
+      BooleanSupplier stopping, String site) {
+    this.store = store;
+    this.table = table;
+    this.destager = destager;
+    this.retry = retry;
+    this.stopping = stopping;
+    this.site = site;
+  }
+
+  public void apply(NamespaceOp op) throws IOException {
+    if (op instanceof NamespaceOp.Create c) {
+      FSDataOutputStream out = retry.run("create " + c.path(),
+          () -> store.create(c.path(), c.permission(), c.replication(), c.blockSize()), stopping);
+      CachedFile file = table.get(c.fileId());
+      if (file == null || file.deleted()) {
+        // Deleted by a later entry before this one reached the store: the create still
+        // happens (it makes parent directories that later entries may rely on), empty.
+        out.close();
+        return;
+      }
+      file.storePath(c.path());
+      file.storeOpened(out);
+      destager.schedule(file);
+    } else if (op instanceof NamespaceOp.Mkdirs m) {
+      boolean made = retry.run("mkdirs " + m.path(), () -> store.mkdirs(m.path(), m.permission()),
+          stopping);
+      if (!made) {
+        LOG.error("Site {}: store refused mkdirs {}: sites may differ", site, m.path());
+      }
+    } else if (op instanceof NamespaceOp.Delete d) {
+      retry.run("delete " + d.path(), () -> store.delete(d.path(), d.recursive()), stopping);
+    } else if (op instanceof NamespaceOp.Rename r) {
+      boolean renamed = retry.run("rename " + r.source() + " to " + r.destination(),
+          () -> store.rename(r.source(), r.destination()), stopping);
+      if (renamed) {
+        table.renameStorePaths(r.source(), r.destination());
+      } else {
+        LOG.error("Site {}: store refused rename {} -> {}: sites may differ", site, r.source(),
+            r.destination());
+      }
+    } else if (op instanceof NamespaceOp.Close c) {
+      CachedFile file = table.get(c.fileId());
+      if (file != null) {
+        destager.schedule(file);
+      }
+    }
+  }
+}

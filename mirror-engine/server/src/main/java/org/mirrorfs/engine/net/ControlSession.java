@@ -1,0 +1,57 @@
+package org.mirrorfs.engine.net;
+
+import java.io.IOException;
+import java.util.function.LongFunction;
+import org.mirrorfs.engine.fault.FaultPoints;
+import org.mirrorfs.protocol.ProtocolException;
+import org.mirrorfs.protocol.frame.Frame;
+import org.mirrorfs.protocol.frame.FrameChannel;
+import org.mirrorfs.protocol.message.ClientMessages.ErrorReply;
+import org.mirrorfs.protocol.message.ClientMessages.OkReply;
+import org.mirrorfs.protocol.message.ControlMessages.EngineStatusRequest;
+import org.mirrorfs.protocol.message.ControlMessages.FaultRequest;
+import org.mirrorfs.protocol.message.ErrorKind;
+import org.mirrorfs.protocol.message.Message;
+import org.mirrorfs.protocol.message.Reply;
+
+/** An operator tool's (or test harness's) connection: status, and fault points when enabled. */
+final class ControlSession {
+  private final FrameChannel channel;
+  private final int shard;
+  private final long epoch;
+  private final LongFunction<Reply> status;
+  private final FaultPoints faults;
+
+  ControlSession(FrameChannel channel, int shard, long epoch, LongFunction<Reply> status,
+      FaultPoints faults) {
+    this.channel = channel;
+    this.shard = shard;
+    this.epoch = epoch;
+    this.status = status;
+    this.faults = faults;
+  }
+
+  void run() throws IOException {
+    while (true) {
+      Frame frame = channel.read((m, n) -> {
+        throw new ProtocolException("control messages carry no payload");
+      });
+      Message m = frame.message();
+      Reply reply;
+      if (m instanceof EngineStatusRequest r) {
+        reply = status.apply(r.callId());
+      } else if (m instanceof FaultRequest r) {
+        try {
+          faults.set(r.point(), r.action());
+          reply = new OkReply(r.callId());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          reply = new ErrorReply(r.callId(), ErrorKind.INVALID_ARGUMENT, e.getMessage());
+        }
+      } else {
+        throw new ProtocolException("unexpected " + m.getClass().getSimpleName()
+            + " on a control connection");
+      }
+      channel.write(shard, epoch, reply);
+    }
+  }
+}

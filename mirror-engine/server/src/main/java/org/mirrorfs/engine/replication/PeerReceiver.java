@@ -1,0 +1,152 @@
+package org.mirrorfs.engine.replication;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import org.mirrorfs.engine.cache.CacheMemory;
+import org.mirrorfs.engine.cache.CachedFile;
+import org.mirrorfs.engine.cache.Extent;
+import org.mirrorfs.engine.cache.FileTable;
+import org.mirrorfs.engine.destage.Destager;
+import org.mirrorfs.engine.fault.FaultPoints;
+import org.mirrorfs.protocol.AckMode;
+import org.mirrorfs.protocol.ProtocolException;
+import org.mirrorfs.protocol.frame.Frame;
+import org.mirrorfs.protocol.frame.FrameChannel;
+import org.mirrorfs.protocol.frame.PayloadAllocator;
+import org.mirrorfs.protocol.message.Message;
+import org.mirrorfs.protocol.message.NamespaceOp;
+import org.mirrorfs.protocol.message.PeerMessages.PeerAck;
+import org.mirrorfs.protocol.message.PeerMessages.ReplicateData;
+import org.mirrorfs.protocol.message.PeerMessages.ReplicateOp;
+
+/**
+ * The secondary's side of the peer link: inserts replicated data into its cache and
+ * acknowledges at once, before any disk (claim 1); queues namespace entries for its store.
+ * Entries already held (a resend after a broken link) are acknowledged and skipped.
+ */
+public final class PeerReceiver {
+  private final FrameChannel channel;
+  private final int shard;
+  private final long epoch;
+  private final ReplicaState state;
+  private final CacheMemory cache;
+  private final FileTable table;
+  private final Destager destager;
+  private final ApplyQueue applyQueue;
+  private final FaultPoints faults;
+  private Extent current;
+
+  public PeerReceiver(FrameChannel channel, int shard, long epoch, ReplicaState state,
+      CacheMemory cache, FileTable table, Destager destager, ApplyQueue applyQueue,
+      FaultPoints faults) {
+    this.channel = channel;
+    this.shard = shard;
+    this.epoch = epoch;
+    this.state = state;
+    this.cache = cache;
+    this.table = table;
+    this.destager = destager;
+    this.applyQueue = applyQueue;
+    this.faults = faults;
+  }
+
+  private final PayloadAllocator allocator = new PayloadAllocator() {
+    @Override
+    public ByteBuf allocate(Message message, int length) throws IOException {
+      if (!(message instanceof ReplicateData d)) {
+        throw new ProtocolException(message.getClass().getSimpleName()
+            + " must not carry a payload");
+      }
+      current = cache.allocate(d.offset(), length);
+      return current.buffer();
+    }
+
+    @Override
+    public void abandon(ByteBuf buffer) {
+      current.release();
+      current = null;
+    }
+  };
+
+  /** Serves the link until it breaks; the caller closes the channel. */
+  public void run() throws IOException, InterruptedException {
+    while (true) {
+      Frame frame = channel.read(allocator);
+      if (frame.epoch() != epoch || frame.shard() != shard) {
+        releaseCurrent(frame);
+        throw new ProtocolException("frame for shard " + frame.shard() + " epoch "
+            + frame.epoch() + " on a link of shard " + shard + " epoch " + epoch);
+      }
+      Message m = frame.message();
+      if (m instanceof ReplicateData d) {
+        Extent extent = current;
+        current = null;
+        onData(d, extent);
+      } else if (m instanceof ReplicateOp o) {
+        onOp(o);
+      } else {
+        releaseCurrent(frame);
+        throw new ProtocolException("unexpected " + m.getClass().getSimpleName()
+            + " on the peer link");
+      }
+    }
+  }
+
+  private void releaseCurrent(Frame frame) {
+    if (frame.payload() != null && current != null) {
+      current.release();
+      current = null;
+    }
+  }
+
+  private void onData(ReplicateData d, Extent extent) throws IOException, InterruptedException {
+    if (d.seq() <= state.lastSeq()) {
+      extent.release();
+      ack(d.seq());
+      return;
+    }
+    faults.hit(FaultPoints.SECONDARY_CACHE_INSERT);
+    CachedFile file = table.get(d.fileId());
+    if (file == null) {
+      extent.release();
+      throw new ProtocolException("data for unknown file id " + d.fileId() + " at seq "
+          + d.seq());
+    }
+    String error = file.append(extent);
+    if (error != null) {
+      extent.release();
+      throw new ProtocolException("entry " + d.seq() + " refused: " + error);
+    }
+    state.received(d.seq());
+    ack(d.seq());
+    destager.schedule(file);
+  }
+
+  private void onOp(ReplicateOp o) throws IOException {
+    if (o.seq() <= state.lastSeq()) {
+      ack(o.seq());
+      return;
+    }
+    NamespaceOp op = o.op();
+    if (op instanceof NamespaceOp.Create c) {
+      table.add(new CachedFile(c.fileId(), c.path(), AckMode.parse(c.ackMode()),
+          c.permission(), c.replication(), c.blockSize()));
+    } else if (op instanceof NamespaceOp.Delete del) {
+      table.deleteUnder(del.path());
+    } else if (op instanceof NamespaceOp.Rename r) {
+      table.rename(r.source(), r.destination());
+    } else if (op instanceof NamespaceOp.Close c) {
+      CachedFile file = table.get(c.fileId());
+      if (file != null) {
+        file.markClosed();
+      }
+    }
+    applyQueue.add(o.seq(), op);
+    state.received(o.seq());
+    ack(o.seq());
+  }
+
+  private void ack(long seq) throws IOException {
+    channel.write(shard, epoch, new PeerAck(seq));
+  }
+}

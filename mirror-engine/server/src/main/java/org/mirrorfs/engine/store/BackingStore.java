@@ -1,0 +1,186 @@
+package org.mirrorfs.engine.store;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LeaseRecoverable;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One site's backing store: any Hadoop FileSystem that can append and hsync, rooted at the
+ * configured URI. Client paths ("/a/b") map under that root; {@value #RESERVED} is the
+ * engine's private area, never visible through mirror://.
+ */
+public final class BackingStore {
+  private static final Logger LOG = LoggerFactory.getLogger(BackingStore.class);
+
+  /** The one reserved top-level name (BRIEF 5a.2): engine-private state lives under it. */
+  public static final String RESERVED = "/.mirror";
+
+  private final FileSystem fs;
+  private final Path root;
+  private final String site;
+
+  private BackingStore(FileSystem fs, Path root, String site) {
+    this.fs = fs;
+    this.root = root;
+    this.site = site;
+  }
+
+  /**
+   * Opens the store and checks it can append and hsync; refuses one that cannot, naming what is
+   * missing (BRIEF 5a.10). Local disks use RawLocalFileSystem: checksummed file:// can do neither.
+   */
+  public static BackingStore open(URI uri, Configuration baseConf, String site)
+      throws IOException {
+    Configuration conf = new Configuration(baseConf);
+    conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    FileSystem fs = FileSystem.newInstance(uri, conf);
+    Path root = fs.makeQualified(new Path(uri.getPath().isEmpty() ? "/" : uri.getPath()));
+    BackingStore store = new BackingStore(fs, root, site);
+    try {
+      fs.mkdirs(root);
+      store.checkCapabilities();
+    } catch (IOException | RuntimeException e) {
+      fs.close();
+      throw e;
+    }
+    return store;
+  }
+
+  private void checkCapabilities() throws IOException {
+    Path probe = new Path(toStore(RESERVED), "probe-" + site);
+    List<String> missing = new ArrayList<>();
+    try (FSDataOutputStream out = fs.create(probe, true)) {
+      if (!out.hasCapability(StreamCapabilities.HSYNC)) {
+        missing.add("hsync on created files");
+      }
+      out.write(1);
+      out.hsync();
+    }
+    try (FSDataOutputStream out = fs.append(probe)) {
+      if (!out.hasCapability(StreamCapabilities.HSYNC)) {
+        missing.add("hsync on appended files");
+      }
+      out.write(2);
+    } catch (UnsupportedOperationException | IOException e) {
+      missing.add("append (" + e.getMessage() + ")");
+    }
+    fs.delete(probe, false);
+    if (!missing.isEmpty()) {
+      throw new IOException("backing store " + root + " of site " + site
+          + " cannot be used: it lacks " + String.join(", ", missing));
+    }
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public FileSystem fileSystem() {
+    return fs;
+  }
+
+  /** The store path of a validated client path. */
+  public Path toStore(String clientPath) {
+    return clientPath.equals("/") ? root : new Path(root, clientPath.substring(1));
+  }
+
+  /** The store's status, or null if the path does not exist. */
+  public FileStatus statusOrNull(String clientPath) throws IOException {
+    try {
+      return fs.getFileStatus(toStore(clientPath));
+    } catch (FileNotFoundException e) {
+      return null;
+    }
+  }
+
+  /** The directory's entries sorted by name, the reserved area left out. */
+  public FileStatus[] list(String clientPath) throws IOException {
+    FileStatus[] entries = fs.listStatus(toStore(clientPath));
+    if (clientPath.equals("/")) {
+      entries = java.util.Arrays.stream(entries)
+          .filter(s -> !s.getPath().getName().equals(RESERVED.substring(1)))
+          .toArray(FileStatus[]::new);
+    }
+    java.util.Arrays.sort(entries, (a, b) -> a.getPath().getName().compareTo(
+        b.getPath().getName()));
+    return entries;
+  }
+
+  public FSDataOutputStream create(String clientPath, short permission, short replication,
+      long blockSize) throws IOException {
+    return fs.create(toStore(clientPath), new FsPermission(permission), true,
+        fs.getConf().getInt("io.file.buffer.size", 65536), replication, blockSize, null);
+  }
+
+  /**
+   * Opens an existing file for append after a failure or a restart: recovers the store's
+   * writer lease first where the store has leases (HDFS), so an old stream cannot block us.
+   */
+  public FSDataOutputStream reopenForAppend(String clientPath) throws IOException {
+    Path p = toStore(clientPath);
+    recoverLease(p);
+    return fs.append(p);
+  }
+
+  /** Recovers the writer lease of a store file, waiting until the store reports it closed. */
+  public void recoverLease(Path p) throws IOException {
+    if (!(fs instanceof LeaseRecoverable leases)) {
+      return;
+    }
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    boolean closed = leases.recoverLease(p);
+    while (!closed) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException("lease recovery of " + p + " at site " + site
+            + " did not finish within 60 s");
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted recovering lease of " + p);
+      }
+      closed = leases.isFileClosed(p);
+    }
+    LOG.info("Recovered store lease of {} at site {}", p, site);
+  }
+
+  public long length(String clientPath) throws IOException {
+    return fs.getFileStatus(toStore(clientPath)).getLen();
+  }
+
+  public boolean mkdirs(String clientPath, short permission) throws IOException {
+    return fs.mkdirs(toStore(clientPath), new FsPermission(permission));
+  }
+
+  public boolean delete(String clientPath, boolean recursive) throws IOException {
+    return fs.delete(toStore(clientPath), recursive);
+  }
+
+  public boolean rename(String source, String destination) throws IOException {
+    return fs.rename(toStore(source), toStore(destination));
+  }
+
+  public FSDataInputStream open(String clientPath) throws IOException {
+    return fs.open(toStore(clientPath));
+  }
+
+  public void close() throws IOException {
+    fs.close();
+  }
+}
