@@ -39,7 +39,7 @@ public final class EngineConfigKeys {
 
   /** How long to wait for a ZooKeeper connection. */
   public static final String ZK_CONNECTION_TIMEOUT = "mirror.zookeeper.connection.timeout";
-  public static final long ZK_CONNECTION_TIMEOUT_DEFAULT_MS = 15_000;
+  public static final long ZK_CONNECTION_TIMEOUT_DEFAULT_MS = 10_000;
 
   /** Cache capacity in bytes (suffixes k, m, g accepted), charged in allocator bytes. */
   public static final String CACHE_CAPACITY = "mirror.cache.capacity";

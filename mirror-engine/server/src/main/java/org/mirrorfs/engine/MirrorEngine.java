@@ -214,7 +214,7 @@ public final class MirrorEngine implements Closeable {
       }
     }
     return new EngineStatusReply(callId, settings.site(), record.role(), epoch, cache.used(),
-        cache.capacity(), lag, dirty,
+        cache.peak(), cache.capacity(), lag, dirty,
         peerLink != null ? peerLink.connected() : reporterAttached(),
         peerLink != null ? peerLink.appliedSeq() : applyQueue.appliedSeq(),
         peerLink != null ? peerLink.loggedSeq() : 0);

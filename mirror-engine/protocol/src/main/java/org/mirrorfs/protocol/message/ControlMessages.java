@@ -6,9 +6,14 @@ public final class ControlMessages {
 
   public record EngineStatusRequest(long callId) implements Call {}
 
+  /**
+   * An engine's state: cache fill and its high-water mark, bytes received and not yet destaged
+   * here, files holding such bytes, the peer link, and log positions (the primary's last
+   * logged entry; the highest entry the secondary has applied to its store).
+   */
   public record EngineStatusReply(long callId, String site, String role, long epoch,
-      long cacheUsedBytes, long cacheCapacityBytes, long destageLagBytes, int dirtyFiles,
-      boolean peerConnected, long appliedSeq, long loggedSeq) implements Reply {}
+      long cacheUsedBytes, long cachePeakBytes, long cacheCapacityBytes, long destageLagBytes,
+      int dirtyFiles, boolean peerConnected, long appliedSeq, long loggedSeq) implements Reply {}
 
   /**
    * Sets a named fault-injection point: action "hold" (stop there until released), "release",

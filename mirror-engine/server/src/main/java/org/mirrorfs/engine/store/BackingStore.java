@@ -41,12 +41,12 @@ public final class BackingStore {
 
   /**
    * Opens the store and checks it can append and hsync; refuses one that cannot, naming what is
-   * missing (BRIEF 5a.10). Local disks use RawLocalFileSystem: checksummed file:// can do neither.
+   * missing (BRIEF 5a.10). Local disks use {@link LocalDiskFileSystem}: checksummed file:// can do neither.
    */
   public static BackingStore open(URI uri, Configuration baseConf, String site)
       throws IOException {
     Configuration conf = new Configuration(baseConf);
-    conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
+    conf.set("fs.file.impl", LocalDiskFileSystem.class.getName());
     conf.setBoolean("fs.file.impl.disable.cache", true);
     FileSystem fs = FileSystem.newInstance(uri, conf);
     Path root = fs.makeQualified(new Path(uri.getPath().isEmpty() ? "/" : uri.getPath()));

@@ -1,0 +1,218 @@
+package org.mirrorfs.fs;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.util.Progressable;
+import org.mirrorfs.protocol.AckMode;
+import org.mirrorfs.protocol.client.EngineConnection;
+import org.mirrorfs.protocol.client.Response;
+import org.mirrorfs.protocol.message.ClientMessages.BooleanReply;
+import org.mirrorfs.protocol.message.ClientMessages.CreateReply;
+import org.mirrorfs.protocol.message.ClientMessages.CreateRequest;
+import org.mirrorfs.protocol.message.ClientMessages.DeleteRequest;
+import org.mirrorfs.protocol.message.ClientMessages.ListReply;
+import org.mirrorfs.protocol.message.ClientMessages.ListRequest;
+import org.mirrorfs.protocol.message.ClientMessages.MkdirsRequest;
+import org.mirrorfs.protocol.message.ClientMessages.RenameRequest;
+import org.mirrorfs.protocol.message.ClientMessages.StatusReply;
+import org.mirrorfs.protocol.message.ClientMessages.StatusRequest;
+import org.mirrorfs.protocol.message.FileInfo;
+
+/**
+ * {@code mirror://<cluster>/path}: a Hadoop FileSystem whose writes are mirrored to two sites
+ * and acknowledged once both sites' caches hold them. A thin binding: the engines do the work.
+ */
+public class MirrorFileSystem extends FileSystem {
+  public static final String SCHEME = "mirror";
+  /** The per-file create option that chooses the ack mode (see {@link #createFile(Path)}). */
+  public static final String ACK_MODE_OPTION = ClientConfigKeys.ACK_MODE;
+
+  private URI uri;
+  private ClientSettings settings;
+  private EngineClient client;
+  private String clientId;
+  private Path workingDir;
+
+  @Override
+  public void initialize(URI name, Configuration conf) throws IOException {
+    super.initialize(name, conf);
+    String cluster = name.getAuthority();
+    if (cluster == null || cluster.isEmpty()) {
+      throw new IOException("mirror:// URI " + name + " names no cluster: use mirror://<cluster>/path");
+    }
+    try {
+      settings = ClientSettings.from(conf, cluster);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("mirror://" + cluster + ": bad configuration: " + e.getMessage(), e);
+    }
+    setConf(conf);
+    uri = URI.create(SCHEME + "://" + cluster);
+    clientId = UUID.randomUUID().toString();
+    client = new EngineClient(new PrimaryLocator(settings, clientId),
+        settings.callTimeoutMillis());
+    workingDir = makeQualified(new Path("/user", System.getProperty("user.name", "mirror")));
+  }
+
+  @Override
+  public String getScheme() {
+    return SCHEME;
+  }
+
+  @Override
+  public URI getUri() {
+    return uri;
+  }
+
+  /** The engine-side path of a Hadoop path on this file system. */
+  String pathOf(Path p) {
+    Path q = makeQualified(p);
+    String s = q.toUri().getPath();
+    return s.isEmpty() ? "/" : s;
+  }
+
+  @Override
+  public FSDataInputStream open(Path f, int bufferSize) throws IOException {
+    FileStatus st = getFileStatus(f);
+    if (st.isDirectory()) {
+      throw new FileNotFoundException("open " + f + ": is a directory");
+    }
+    return new FSDataInputStream(new MirrorInputStream(client, pathOf(f), settings.readChunk(),
+        st.getLen()));
+  }
+
+  @Override
+  public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite,
+      int bufferSize, short replication, long blockSize, Progressable progress)
+      throws IOException {
+    return create(f, permission, overwrite, replication, blockSize, settings.ackMode());
+  }
+
+  FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite,
+      short replication, long blockSize, AckMode mode) throws IOException {
+    String path = pathOf(f);
+    FsPermission masked = (permission == null ? FsPermission.getFileDefault() : permission)
+        .applyUMask(FsPermission.getUMask(getConf()));
+    EngineConnection connection = client.connection();
+    Response r = client.call(connection, id -> new CreateRequest(id, clientId, path, overwrite,
+        masked.toShort(), mode.configName(), replication, blockSize), "create " + f);
+    long fileId = ((CreateReply) r.reply()).fileId();
+    return new FSDataOutputStream(new MirrorOutputStream(client, connection, settings, clientId,
+        path, fileId), statistics);
+  }
+
+  /** Supports {@code .opt("mirror.ack.mode", "destage")} (or {@code must}) per file. */
+  @Override
+  public MirrorCreateBuilder createFile(Path path) {
+    return new MirrorCreateBuilder(this, path).create().overwrite(true);
+  }
+
+  AckMode defaultAckMode() {
+    return settings.ackMode();
+  }
+
+  @Override
+  public FSDataOutputStream append(Path f, int bufferSize, Progressable progress)
+      throws IOException {
+    throw new UnsupportedOperationException("append " + f
+        + ": not supported yet by mirror://" + settings.cluster());
+  }
+
+  @Override
+  public boolean rename(Path src, Path dst) throws IOException {
+    String s = pathOf(src);
+    String d = pathOf(dst);
+    Response r = client.call(id -> new RenameRequest(id, clientId, s, d),
+        "rename " + src + " to " + dst);
+    return ((BooleanReply) r.reply()).value();
+  }
+
+  @Override
+  public boolean delete(Path f, boolean recursive) throws IOException {
+    String p = pathOf(f);
+    Response r = client.call(id -> new DeleteRequest(id, clientId, p, recursive),
+        "delete " + f);
+    return ((BooleanReply) r.reply()).value();
+  }
+
+  @Override
+  public FileStatus[] listStatus(Path f) throws IOException {
+    String p = pathOf(f);
+    List<FileStatus> all = new ArrayList<>();
+    String after = "";
+    while (true) {
+      String start = after;
+      Response r = client.call(id -> new ListRequest(id, p, start, settings.listPage()),
+          "listStatus " + f);
+      ListReply page = (ListReply) r.reply();
+      for (FileInfo i : page.entries()) {
+        all.add(toStatus(i));
+      }
+      if (!page.more() || page.entries().isEmpty()) {
+        break;
+      }
+      String last = page.entries().get(page.entries().size() - 1).path();
+      after = last.substring(last.lastIndexOf('/') + 1);
+    }
+    return all.toArray(new FileStatus[0]);
+  }
+
+  @Override
+  public void setWorkingDirectory(Path dir) {
+    workingDir = makeQualified(dir);
+  }
+
+  @Override
+  public Path getWorkingDirectory() {
+    return workingDir;
+  }
+
+  @Override
+  public boolean mkdirs(Path f, FsPermission permission) throws IOException {
+    String p = pathOf(f);
+    FsPermission masked = (permission == null ? FsPermission.getDirDefault() : permission)
+        .applyUMask(FsPermission.getUMask(getConf()));
+    Response r = client.call(id -> new MkdirsRequest(id, clientId, p, masked.toShort()),
+        "mkdirs " + f);
+    return ((BooleanReply) r.reply()).value();
+  }
+
+  @Override
+  public FileStatus getFileStatus(Path f) throws IOException {
+    String p = pathOf(f);
+    Response r = client.call(id -> new StatusRequest(id, p), "getFileStatus " + f);
+    return toStatus(((StatusReply) r.reply()).info());
+  }
+
+  private FileStatus toStatus(FileInfo i) {
+    return new FileStatus(i.length(), i.directory(), i.replication(), i.blockSize(),
+        i.modificationTime(), i.accessTime(), new FsPermission(i.permission()), i.owner(),
+        i.group(), makeQualified(new Path(i.path())));
+  }
+
+  @Override
+  public long getDefaultBlockSize() {
+    return getConf().getLongBytes("dfs.blocksize", 128L << 20);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      super.close();
+    } finally {
+      if (client != null) {
+        client.close();
+      }
+    }
+  }
+}

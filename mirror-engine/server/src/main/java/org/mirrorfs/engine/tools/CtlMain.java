@@ -1,0 +1,177 @@
+package org.mirrorfs.engine.tools;
+
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.mirrorfs.coordination.EngineRecord;
+import org.mirrorfs.coordination.EngineRegistry;
+import org.mirrorfs.coordination.EpochStore;
+import org.mirrorfs.coordination.SharedZkClients;
+import org.mirrorfs.coordination.ZkLayout;
+import org.mirrorfs.coordination.ZkSettings;
+import org.mirrorfs.engine.EngineConfigKeys;
+import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
+
+/** {@code bin/mirror ctl <command>}: operator commands against a running cluster. */
+public final class CtlMain {
+  private static final String USAGE = String.join("\n",
+      "Usage: mirror ctl <command> [--conf <file>] [-Dkey=value ...]",
+      "",
+      "Commands:",
+      "  status [--json]                        engines, roles, epoch, cache fill, destage lag",
+      "  fault --site S --point P --action A    set a fault point on an engine started with",
+      "                                         mirror.test.hooks.enabled (A: hold, release,",
+      "                                         delay:<ms>)",
+      "",
+      "The cluster and ZooKeeper quorum come from mirror.cluster and mirror.zookeeper.quorum.",
+      "");
+
+  private CtlMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      System.out.print(USAGE);
+      return;
+    }
+    String command = args[0];
+    Configuration conf = new Configuration();
+    boolean json = false;
+    String site = null;
+    String point = null;
+    String action = null;
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--help", "-h" -> {
+          System.out.print(USAGE);
+          return;
+        }
+        case "--json" -> json = true;
+        case "--conf" -> {
+          File f = new File(ZkMain.value(args, ++i, "--conf"));
+          if (!f.isFile()) {
+            ZkMain.fail("configuration file " + f + " does not exist");
+          }
+          conf.addResource(new Path(f.getAbsolutePath()));
+        }
+        case "--site" -> site = ZkMain.value(args, ++i, "--site");
+        case "--point" -> point = ZkMain.value(args, ++i, "--point");
+        case "--action" -> action = ZkMain.value(args, ++i, "--action");
+        default -> {
+          if (a.startsWith("-D") && a.contains("=")) {
+            conf.set(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+          } else {
+            ZkMain.fail("unknown argument '" + a + "'\n\n" + USAGE);
+          }
+        }
+      }
+    }
+    String cluster = conf.getTrimmed(EngineConfigKeys.CLUSTER, EngineConfigKeys.CLUSTER_DEFAULT);
+    int shard = conf.getInt(EngineConfigKeys.SHARD, EngineConfigKeys.SHARD_DEFAULT);
+    ZkSettings zk = new ZkSettings(conf.getTrimmed(EngineConfigKeys.ZK_QUORUM,
+        EngineConfigKeys.ZK_QUORUM_DEFAULT), 10_000, 10_000);
+    switch (command) {
+      case "status" -> status(zk, cluster, shard, json);
+      case "fault" -> {
+        if (site == null || point == null || action == null) {
+          ZkMain.fail("fault needs --site, --point and --action\n\n" + USAGE);
+        }
+        fault(zk, cluster, shard, site, point, action);
+      }
+      default -> ZkMain.fail("unknown command '" + command + "'\n\n" + USAGE);
+    }
+  }
+
+  private static void status(ZkSettings zk, String cluster, int shard, boolean json)
+      throws Exception {
+    CuratorFramework client = SharedZkClients.acquire(zk);
+    try {
+      ZkLayout layout = new ZkLayout(cluster, shard);
+      EngineRegistry registry = new EngineRegistry(client, layout);
+      long epoch = new EpochStore(client, layout).current();
+      Optional<EngineRecord> primary = registry.primary();
+      List<EngineRecord> engines = registry.engines();
+      StringBuilder out = new StringBuilder();
+      if (json) {
+        out.append("{\"cluster\":\"").append(cluster).append("\",\"shard\":").append(shard)
+            .append(",\"epoch\":").append(epoch).append(",\"primary\":")
+            .append(primary.map(p -> "\"" + p.site() + "\"").orElse("null"))
+            .append(",\"engines\":[");
+      } else {
+        out.append(String.format("cluster %s  shard %d  epoch %d  primary %s%n", cluster, shard,
+            epoch, primary.map(EngineRecord::site).orElse("(none)")));
+        out.append(String.format("%-10s %-10s %-22s %6s %22s %14s %6s %5s%n", "SITE", "ROLE",
+            "ADDRESS", "EPOCH", "CACHE USED/CAPACITY", "DESTAGE LAG", "FILES", "PEER"));
+      }
+      boolean first = true;
+      for (EngineRecord e : engines) {
+        EngineStatusReply s = null;
+        String error = null;
+        try (ControlClient c = new ControlClient(new InetSocketAddress(e.host(), e.port()),
+            cluster, shard)) {
+          s = c.status();
+        } catch (Exception ex) {
+          error = ex.getMessage();
+        }
+        if (json) {
+          out.append(first ? "" : ",").append("{\"site\":\"").append(e.site())
+              .append("\",\"role\":\"").append(e.role()).append("\",\"address\":\"")
+              .append(e.address()).append("\"");
+          if (s != null) {
+            out.append(",\"epoch\":").append(s.epoch()).append(",\"cacheUsed\":")
+                .append(s.cacheUsedBytes()).append(",\"cacheCapacity\":")
+                .append(s.cacheCapacityBytes()).append(",\"destageLagBytes\":")
+                .append(s.destageLagBytes()).append(",\"dirtyFiles\":").append(s.dirtyFiles())
+                .append(",\"peerConnected\":").append(s.peerConnected());
+          } else {
+            out.append(",\"error\":\"").append(String.valueOf(error).replace("\"", "'"))
+                .append("\"");
+          }
+          out.append("}");
+        } else if (s != null) {
+          out.append(String.format("%-10s %-10s %-22s %6d %22s %14s %6d %5s%n", e.site(),
+              e.role(), e.address(), s.epoch(),
+              mib(s.cacheUsedBytes()) + " / " + mib(s.cacheCapacityBytes()),
+              mib(s.destageLagBytes()), s.dirtyFiles(), s.peerConnected() ? "up" : "down"));
+        } else {
+          out.append(String.format("%-10s %-10s %-22s unreachable: %s%n", e.site(), e.role(),
+              e.address(), error));
+        }
+        first = false;
+      }
+      if (json) {
+        out.append("]}\n");
+      } else if (engines.isEmpty()) {
+        out.append("(no engines registered)\n");
+      }
+      System.out.print(out);
+    } finally {
+      SharedZkClients.release(zk);
+    }
+  }
+
+  private static void fault(ZkSettings zk, String cluster, int shard, String site, String point,
+      String action) throws Exception {
+    CuratorFramework client = SharedZkClients.acquire(zk);
+    try {
+      EngineRecord e = new EngineRegistry(client, new ZkLayout(cluster, shard)).engine(site)
+          .orElseThrow(() -> new IllegalArgumentException("no engine of site " + site
+              + " is registered"));
+      try (ControlClient c = new ControlClient(new InetSocketAddress(e.host(), e.port()),
+          cluster, shard)) {
+        c.fault(point, action);
+      }
+      System.out.println("site " + site + ": " + point + " " + action);
+    } finally {
+      SharedZkClients.release(zk);
+    }
+  }
+
+  static String mib(long bytes) {
+    return String.format("%.1f MiB", bytes / 1048576.0);
+  }
+}
