@@ -73,10 +73,36 @@ public final class EngineMain {
         System.err.println("mirror engine " + siteName + ": error while stopping: " + e);
       }
     }, "engine-shutdown"));
+    exitWithParent(site);
     System.out.println("mirror engine " + site + " ready at " + engine.record().address()
         + " as " + engine.record().role() + " (epoch " + engine.record().epoch() + ")");
     System.out.flush();
     Thread.currentThread().join();
+  }
+
+  /**
+   * With -Dmirror.exit.with.pid=N the engine stops itself when process N is gone, so an engine
+   * started by a test or the demo never outlives the JVM that started it.
+   */
+  private static void exitWithParent(String site) {
+    String pid = System.getProperty("mirror.exit.with.pid");
+    if (pid == null) {
+      return;
+    }
+    java.util.Optional<ProcessHandle> parent = ProcessHandle.of(Long.parseLong(pid));
+    Thread watchdog = new Thread(() -> {
+      while (parent.map(ProcessHandle::isAlive).orElse(false)) {
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      System.err.println("mirror engine " + site + ": parent process " + pid + " is gone, exiting");
+      Runtime.getRuntime().halt(3);
+    }, "parent-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 
   private static void exit(String message) {

@@ -57,6 +57,7 @@ public final class MirrorEngine implements Closeable {
   private PeerLink peerLink;
   private ApplyQueue applyQueue;
   private DestageReporter reporter;
+  private ReplicaState replica;
   private EngineServer server;
   private PersistentNode registration;
   private PersistentNode primaryNode;
@@ -136,8 +137,9 @@ public final class MirrorEngine implements Closeable {
       });
       OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
       applyQueue = new ApplyQueue(applier, reporter::applied, site);
+      replica = new ReplicaState();
       parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
-          faults, this::status, null, null, null, new ReplicaState(), applyQueue, reporter);
+          faults, this::status, null, null, null, replica, applyQueue, reporter);
       reporter.start();
       applyQueue.start();
     }
@@ -215,13 +217,19 @@ public final class MirrorEngine implements Closeable {
     }
     return new EngineStatusReply(callId, settings.site(), record.role(), epoch, cache.used(),
         cache.peak(), cache.capacity(), lag, dirty,
-        peerLink != null ? peerLink.connected() : reporterAttached(),
-        peerLink != null ? peerLink.appliedSeq() : applyQueue.appliedSeq(),
-        peerLink != null ? peerLink.loggedSeq() : 0);
+        peerLink != null ? peerLink.connected() : replica.epoch() > 0,
+        peerLink != null ? peerLink.appliedSeq() : secondaryAppliedSeq(),
+        peerLink != null ? peerLink.loggedSeq() : replica.lastSeq());
   }
 
-  private boolean reporterAttached() {
-    return reporter != null;
+  /**
+   * The secondary's log position in its store: every entry up to it is applied (namespace) or
+   * received (data, whose destage the lag counters report).
+   */
+  private long secondaryAppliedSeq() {
+    long received = replica.lastSeq();
+    return applyQueue.pending() == 0 && applyQueue.appliedSeq() <= received
+        ? Math.max(received, applyQueue.appliedSeq()) : applyQueue.appliedSeq();
   }
 
   /** Waits up to {@code millis} for every cached byte to reach the store. */

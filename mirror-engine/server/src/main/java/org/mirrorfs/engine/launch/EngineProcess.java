@@ -52,6 +52,7 @@ public final class EngineProcess implements Closeable {
     cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
     cmd.addAll(JAVA17_FLAGS);
     cmd.addAll(jvmOptions);
+    cmd.add("-Dmirror.exit.with.pid=" + ProcessHandle.current().pid());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(EngineMain.class.getName());

@@ -1,0 +1,285 @@
+package org.mirrorfs.it;
+
+import java.io.Closeable;
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.test.TestingServer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.mirrorfs.engine.launch.EngineProcess;
+import org.mirrorfs.engine.store.LocalDiskFileSystem;
+import org.mirrorfs.engine.tools.ControlClient;
+import org.mirrorfs.engine.tools.StoreTrees;
+import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
+
+/**
+ * A real two-site mirror for tests: a ZooKeeper server, one backing store per site
+ * (MiniDFSCluster or a local directory) and two engines as separate processes over real
+ * sockets. {@link #shared()} gives one HDFS-backed cluster per test JVM, reused by every test
+ * class; tests use their own paths and release any fault point they set.
+ */
+public final class MirrorTestCluster implements Closeable {
+  public static final String CLUSTER = "it";
+  public static final String PRIMARY = "a";
+  public static final String SECONDARY = "b";
+
+  private static MirrorTestCluster shared;
+
+  /** Which kind of backing store each site gets. */
+  public enum Stores { HDFS, LOCAL }
+
+  private final File base;
+  private final TestingServer zk;
+  private final Stores stores;
+  private final Map<String, MiniDFSCluster> dfs = new LinkedHashMap<>();
+  private final Map<String, EngineProcess> engines = new LinkedHashMap<>();
+  private final Map<String, String> extraConf;
+  private final long cacheBytes;
+  private File confFile;
+
+  private MirrorTestCluster(String name, Stores stores, long cacheBytes,
+      Map<String, String> extraConf) throws Exception {
+    this.base = Files.createTempDirectory(new File("target").toPath().toAbsolutePath(),
+        "cluster-" + name + "-").toFile();
+    this.stores = stores;
+    this.cacheBytes = cacheBytes;
+    this.extraConf = extraConf;
+    this.zk = new TestingServer(true);
+    try {
+      if (stores == Stores.HDFS) {
+        for (String site : List.of(PRIMARY, SECONDARY)) {
+          dfs.put(site, startDfs(site));
+        }
+      }
+      confFile = writeConf();
+      for (String site : List.of(PRIMARY, SECONDARY)) {
+        engines.put(site, startEngine(site));
+      }
+    } catch (Exception e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** The JVM's shared HDFS-backed cluster (512 MiB caches, test hooks on). */
+  public static synchronized MirrorTestCluster shared() throws Exception {
+    if (shared == null) {
+      shared = new MirrorTestCluster("shared", Stores.HDFS, 512L << 20, Map.of());
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "it-cluster-shutdown"));
+    }
+    return shared;
+  }
+
+  /** A private cluster for a test that changes its parts (restarts, small caches). */
+  public static MirrorTestCluster create(String name, Stores stores, long cacheBytes,
+      Map<String, String> extraConf) throws Exception {
+    return new MirrorTestCluster(name, stores, cacheBytes, extraConf);
+  }
+
+  private MiniDFSCluster startDfs(String site) throws IOException {
+    Configuration conf = new Configuration();
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(base, "dfs-" + site).getPath());
+    conf.setInt("dfs.replication", 1);
+    conf.setLong("dfs.namenode.fs-limits.min-block-size", 0);
+    conf.setInt("dfs.namenode.heartbeat.recheck-interval", 3000);
+    MiniDFSCluster c = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    c.waitActive();
+    return c;
+  }
+
+  private File writeConf() throws IOException {
+    Configuration c = new Configuration(false);
+    c.set("mirror.cluster", CLUSTER);
+    c.set("mirror.sites", PRIMARY + "," + SECONDARY);
+    c.set("mirror.primary", PRIMARY);
+    c.set("mirror.zookeeper.quorum", zk.getConnectString());
+    c.set("mirror.zookeeper.session.timeout", "4s");
+    c.set("mirror.zookeeper.connection.timeout", "4s");
+    c.setLong("mirror.cache.capacity", cacheBytes);
+    c.setBoolean("mirror.test.hooks.enabled", true);
+    c.set("mirror.destage.retry.max", "1s");
+    // One DataNode per site: files have one replica and a pipeline has no node to swap in.
+    c.setInt("dfs.replication", 1);
+    c.set("dfs.client.block.write.replace-datanode-on-failure.policy", "NEVER");
+    c.set("dfs.client.retry.policy.enabled", "false");
+    c.setInt("ipc.client.connect.max.retries", 2);
+    c.setInt("ipc.client.connect.retry.interval", 200);
+    for (String site : List.of(PRIMARY, SECONDARY)) {
+      c.set("mirror.site." + site + ".address", "127.0.0.1:0");
+      c.set("mirror.site." + site + ".store", storeUri(site).toString());
+      c.set("mirror.site." + site + ".state.dir", new File(base, "state-" + site).getPath());
+    }
+    extraConf.forEach(c::set);
+    File f = new File(base, "mirror-site.xml");
+    try (OutputStream out = new FileOutputStream(f)) {
+      c.writeXml(out);
+    }
+    return f;
+  }
+
+  public URI storeUri(String site) {
+    if (stores == Stores.HDFS) {
+      return URI.create("hdfs://localhost:" + dfs.get(site).getNameNodePort() + "/site-" + site);
+    }
+    return new File(base, "store-" + site).toURI();
+  }
+
+  private EngineProcess startEngine(String site) throws IOException {
+    long direct = cacheBytes + (256L << 20);
+    return EngineProcess.start(site, confFile, new File(base, "engine-" + site + ".log"),
+        List.of("-Xmx384m", "-XX:MaxDirectMemorySize=" + direct,
+            "-Dlog4j.configuration=log4j.properties"), 90_000);
+  }
+
+  public File base() {
+    return base;
+  }
+
+  public File confFile() {
+    return confFile;
+  }
+
+  public String zkConnectString() {
+    return zk.getConnectString();
+  }
+
+  public EngineProcess engine(String site) {
+    return engines.get(site);
+  }
+
+  public MiniDFSCluster dfs(String site) {
+    return dfs.get(site);
+  }
+
+  /** Client configuration that finds the primary through ZooKeeper. */
+  public Configuration clientConf() {
+    Configuration c = new Configuration();
+    c.set("mirror.zookeeper.quorum", zk.getConnectString());
+    c.set("mirror.client.call.timeout", "60s");
+    c.setBoolean("fs.mirror.impl.disable.cache", true);
+    return c;
+  }
+
+  public FileSystem newClient() throws IOException {
+    return FileSystem.newInstance(URI.create("mirror://" + CLUSTER + "/"), clientConf());
+  }
+
+  public FileSystem newClient(Configuration conf) throws IOException {
+    return FileSystem.newInstance(URI.create("mirror://" + CLUSTER + "/"), conf);
+  }
+
+  /** A CONTROL connection to a site's engine (address from its ready line). */
+  public ControlClient control(String site) throws IOException {
+    return new ControlClient(address(site), CLUSTER, 0);
+  }
+
+  public InetSocketAddress address(String site) {
+    EngineProcess e = engines.get(site);
+    String line = e.output().lines()
+        .filter(l -> l.startsWith("mirror engine " + site + " ready at ")).findFirst()
+        .orElseThrow(() -> new IllegalStateException("engine " + site + " is not ready"));
+    String address = line.split(" ")[5];
+    int colon = address.lastIndexOf(':');
+    return new InetSocketAddress(address.substring(0, colon),
+        Integer.parseInt(address.substring(colon + 1)));
+  }
+
+  public EngineStatusReply status(String site) throws IOException {
+    try (ControlClient c = control(site)) {
+      return c.status();
+    }
+  }
+
+  /** Sets a fault point on one engine. */
+  public void fault(String site, String point, String action) throws IOException {
+    try (ControlClient c = control(site)) {
+      c.fault(point, action);
+    }
+  }
+
+  /**
+   * Waits until both sites have destaged everything and the secondary has applied every log
+   * entry the primary logged.
+   */
+  public void awaitQuiesced(long timeoutMillis) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    EngineStatusReply a = null;
+    EngineStatusReply b = null;
+    while (System.currentTimeMillis() < deadline) {
+      a = status(PRIMARY);
+      b = status(SECONDARY);
+      if (a.destageLagBytes() == 0 && b.destageLagBytes() == 0 && a.dirtyFiles() == 0
+          && b.dirtyFiles() == 0 && b.appliedSeq() >= a.loggedSeq()) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("destage did not quiesce within " + timeoutMillis + " ms: primary "
+        + a + ", secondary " + b);
+  }
+
+  public FileSystem storeFs(String site) throws IOException {
+    Configuration c = new Configuration();
+    c.set("fs.file.impl", LocalDiskFileSystem.class.getName());
+    c.setBoolean("fs.file.impl.disable.cache", true);
+    return FileSystem.newInstance(storeUri(site), c);
+  }
+
+  public Path storeRoot(String site) {
+    return new Path(storeUri(site));
+  }
+
+  /** Differences between the two stores (empty when byte-identical). */
+  public List<String> storeDifferences() throws IOException {
+    try (FileSystem fa = storeFs(PRIMARY); FileSystem fb = storeFs(SECONDARY)) {
+      return StoreTrees.differences(StoreTrees.scan(fa, storeRoot(PRIMARY)),
+          StoreTrees.scan(fb, storeRoot(SECONDARY)));
+    }
+  }
+
+  /** The length of a client path in a site's store, or -1 if it is not there. */
+  public long storeLength(String site, String clientPath) throws IOException {
+    try (FileSystem fs = storeFs(site)) {
+      Path p = new Path(storeRoot(site) + clientPath);
+      return fs.exists(p) ? fs.getFileStatus(p).getLen() : -1;
+    }
+  }
+
+  @Override
+  public void close() {
+    List<Exception> errors = new ArrayList<>();
+    for (EngineProcess e : engines.values()) {
+      try {
+        e.kill();
+      } catch (Exception ex) {
+        errors.add(ex);
+      }
+    }
+    for (MiniDFSCluster c : dfs.values()) {
+      try {
+        c.shutdown();
+      } catch (Exception ex) {
+        errors.add(ex);
+      }
+    }
+    try {
+      zk.close();
+    } catch (IOException ex) {
+      errors.add(ex);
+    }
+    if (!errors.isEmpty()) {
+      System.err.println("errors closing test cluster: " + errors);
+    }
+  }
+}
