@@ -24,7 +24,7 @@ public record ClientSettings(
     int listPage) {
 
   public static ClientSettings from(Configuration conf, String cluster) {
-    int packet = (int) conf.getLongBytes(PACKET_SIZE, PACKET_SIZE_DEFAULT);
+    long packet = conf.getLongBytes(PACKET_SIZE, PACKET_SIZE_DEFAULT);
     if (packet < 512 || packet > (8 << 20)) {
       throw new IllegalArgumentException(PACKET_SIZE + " must be in [512, 8m], was "
           + conf.get(PACKET_SIZE));
@@ -33,7 +33,7 @@ public record ClientSettings(
     if (window < 1) {
       throw new IllegalArgumentException(WINDOW_PACKETS + " must be >= 1, was " + window);
     }
-    int chunk = (int) conf.getLongBytes(READ_CHUNK, READ_CHUNK_DEFAULT);
+    long chunk = conf.getLongBytes(READ_CHUNK, READ_CHUNK_DEFAULT);
     if (chunk < 512 || chunk > (16 << 20)) {
       throw new IllegalArgumentException(READ_CHUNK + " must be in [512, 16m], was "
           + conf.get(READ_CHUNK));
@@ -42,21 +42,27 @@ public record ClientSettings(
     if (page < 1) {
       throw new IllegalArgumentException(LIST_PAGE + " must be >= 1, was " + page);
     }
-    return new ClientSettings(cluster, conf.getInt(SHARD, SHARD_DEFAULT),
+    int shard = conf.getInt(SHARD, SHARD_DEFAULT);
+    if (shard < 0) {
+      throw new IllegalArgumentException(SHARD + " must be >= 0, was " + shard);
+    }
+    return new ClientSettings(cluster, shard,
         new ZkSettings(conf.getTrimmed(ZK_QUORUM, ZK_QUORUM_DEFAULT),
             (int) millis(conf, ZK_SESSION_TIMEOUT, ZK_SESSION_TIMEOUT_DEFAULT_MS),
             (int) millis(conf, ZK_CONNECTION_TIMEOUT, ZK_CONNECTION_TIMEOUT_DEFAULT_MS)),
         List.of(conf.getTrimmedStrings(ENGINES)),
         AckMode.parse(conf.getTrimmed(ACK_MODE, ACK_MODE_DEFAULT)),
-        conf.getBoolean(HSYNC_AS_HFLUSH, HSYNC_AS_HFLUSH_DEFAULT), packet, window, chunk,
+        conf.getBoolean(HSYNC_AS_HFLUSH, HSYNC_AS_HFLUSH_DEFAULT), (int) packet, window,
+        (int) chunk,
         millis(conf, CALL_TIMEOUT, CALL_TIMEOUT_DEFAULT_MS),
         (int) millis(conf, CONNECT_TIMEOUT, CONNECT_TIMEOUT_DEFAULT_MS), page);
   }
 
   private static long millis(Configuration conf, String key, long defaultMillis) {
     long v = conf.getTimeDuration(key, defaultMillis, TimeUnit.MILLISECONDS);
-    if (v <= 0) {
-      throw new IllegalArgumentException(key + " must be > 0, was '" + conf.get(key) + "'");
+    if (v <= 0 || v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(key + " must be > 0 and at most " + Integer.MAX_VALUE
+          + " ms, was '" + conf.get(key) + "'");
     }
     return v;
   }

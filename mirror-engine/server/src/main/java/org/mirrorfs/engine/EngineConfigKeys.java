@@ -18,7 +18,10 @@ public final class EngineConfigKeys {
   /** The site that is primary (static role assignment until automatic failover). */
   public static final String PRIMARY = "mirror.primary";
 
-  /** Per site: host:port the engine listens on. Suffix of {@code mirror.site.<name>.}. */
+  /**
+   * Per site: host:port the engine listens on (port 0: any free port); suffix of
+   * {@code mirror.site.<name>.}. Peers and clients find the bound address in ZooKeeper.
+   */
   public static final String SITE_ADDRESS = "address";
   /** Per site: the backing store, any Hadoop FileSystem URI that can append and hsync. */
   public static final String SITE_STORE = "store";
@@ -59,7 +62,7 @@ public final class EngineConfigKeys {
   public static final String DESTAGE_RETRY_MAX = "mirror.destage.retry.max";
   public static final long DESTAGE_RETRY_MAX_DEFAULT_MS = 5_000;
 
-  /** How long the primary waits for the peer link to connect before retrying. */
+  /** TCP connect timeout of each attempt the primary makes to reach its peer. */
   public static final String PEER_CONNECT_TIMEOUT = "mirror.peer.connect.timeout";
   public static final long PEER_CONNECT_TIMEOUT_DEFAULT_MS = 5_000;
   public static final String PEER_RETRY_INTERVAL = "mirror.peer.retry.interval";

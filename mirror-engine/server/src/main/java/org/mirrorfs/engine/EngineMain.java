@@ -89,7 +89,13 @@ public final class EngineMain {
     if (pid == null) {
       return;
     }
-    java.util.Optional<ProcessHandle> parent = ProcessHandle.of(Long.parseLong(pid));
+    java.util.Optional<ProcessHandle> parent;
+    try {
+      parent = ProcessHandle.of(Long.parseLong(pid.trim()));
+    } catch (NumberFormatException e) {
+      exit("-Dmirror.exit.with.pid must be a process id, was '" + pid + "'");
+      return;
+    }
     Thread watchdog = new Thread(() -> {
       while (parent.map(ProcessHandle::isAlive).orElse(false)) {
         try {

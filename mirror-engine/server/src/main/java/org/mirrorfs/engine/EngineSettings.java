@@ -43,7 +43,7 @@ public record EngineSettings(
 
   public static EngineSettings from(Configuration conf, String site) {
     String cluster = conf.getTrimmed(CLUSTER, CLUSTER_DEFAULT);
-    int shard = conf.getInt(SHARD, SHARD_DEFAULT);
+    int shard = intValue(conf, SHARD, SHARD_DEFAULT);
     new ZkLayout(cluster, shard); // validates both
     List<String> sites = List.of(conf.getTrimmedStrings(SITES));
     if (sites.size() != 2 || sites.get(0).equals(sites.get(1))) {
@@ -60,35 +60,57 @@ public record EngineSettings(
       throw new IllegalArgumentException(PRIMARY + " must be one of " + sites + ", was '"
           + primarySite + "'");
     }
+    // The peer is found through the ZooKeeper registry; only this site's address is needed.
     InetSocketAddress listen = parseAddress(conf, siteKey(site, SITE_ADDRESS));
-    parseAddress(conf, siteKey(peer, SITE_ADDRESS));
     URI store = parseStore(conf, site);
     String stateDir = conf.getTrimmed(siteKey(site, SITE_STATE_DIR),
         Paths.get(System.getProperty("java.io.tmpdir"), "mirror-" + cluster + "-" + site)
             .toString());
-    long capacity = conf.getLongBytes(CACHE_CAPACITY, CACHE_CAPACITY_DEFAULT);
+    long capacity = bytesValue(conf, CACHE_CAPACITY, CACHE_CAPACITY_DEFAULT);
     if (capacity < (1 << 20)) {
       throw new IllegalArgumentException(CACHE_CAPACITY + " must be at least 1 MiB, was '"
           + conf.get(CACHE_CAPACITY) + "' at site " + site);
     }
-    int threads = conf.getInt(DESTAGE_THREADS, DESTAGE_THREADS_DEFAULT);
+    int threads = intValue(conf, DESTAGE_THREADS, DESTAGE_THREADS_DEFAULT);
     if (threads < 1 || threads > 256) {
       throw new IllegalArgumentException(DESTAGE_THREADS + " must be in [1, 256], was " + threads);
     }
-    long batch = conf.getLongBytes(DESTAGE_BATCH, DESTAGE_BATCH_DEFAULT);
+    long batch = bytesValue(conf, DESTAGE_BATCH, DESTAGE_BATCH_DEFAULT);
     if (batch < 4096) {
       throw new IllegalArgumentException(DESTAGE_BATCH + " must be at least 4096, was " + batch);
     }
     ZkSettings zk = new ZkSettings(conf.getTrimmed(ZK_QUORUM, ZK_QUORUM_DEFAULT),
         (int) positiveMillis(conf, ZK_SESSION_TIMEOUT, ZK_SESSION_TIMEOUT_DEFAULT_MS),
         (int) positiveMillis(conf, ZK_CONNECTION_TIMEOUT, ZK_CONNECTION_TIMEOUT_DEFAULT_MS));
+    long retryInitial = positiveMillis(conf, DESTAGE_RETRY_INITIAL,
+        DESTAGE_RETRY_INITIAL_DEFAULT_MS);
+    long retryMax = positiveMillis(conf, DESTAGE_RETRY_MAX, DESTAGE_RETRY_MAX_DEFAULT_MS);
+    if (retryInitial > retryMax) {
+      throw new IllegalArgumentException(DESTAGE_RETRY_INITIAL + " (" + retryInitial
+          + " ms) must not exceed " + DESTAGE_RETRY_MAX + " (" + retryMax + " ms)");
+    }
     return new EngineSettings(cluster, shard, site, peer, site.equals(primarySite), listen, store,
-        Paths.get(stateDir), zk, capacity, threads, batch,
-        positiveMillis(conf, DESTAGE_RETRY_INITIAL, DESTAGE_RETRY_INITIAL_DEFAULT_MS),
-        positiveMillis(conf, DESTAGE_RETRY_MAX, DESTAGE_RETRY_MAX_DEFAULT_MS),
+        Paths.get(stateDir), zk, capacity, threads, batch, retryInitial, retryMax,
         positiveMillis(conf, PEER_CONNECT_TIMEOUT, PEER_CONNECT_TIMEOUT_DEFAULT_MS),
         positiveMillis(conf, PEER_RETRY_INTERVAL, PEER_RETRY_INTERVAL_DEFAULT_MS),
         conf.getBoolean(TEST_HOOKS, TEST_HOOKS_DEFAULT), conf);
+  }
+
+  private static int intValue(Configuration conf, String key, int defaultValue) {
+    try {
+      return conf.getInt(key, defaultValue);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " is not an integer: '" + conf.get(key) + "'", e);
+    }
+  }
+
+  private static long bytesValue(Configuration conf, String key, long defaultValue) {
+    try {
+      return conf.getLongBytes(key, defaultValue);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " is not a byte size (e.g. 256m): '"
+          + conf.get(key) + "'", e);
+    }
   }
 
   private static long positiveMillis(Configuration conf, String key, long defaultMillis) {
@@ -99,8 +121,9 @@ public record EngineSettings(
       throw new IllegalArgumentException(key + " is not a time duration: '" + conf.get(key)
           + "'", e);
     }
-    if (v <= 0) {
-      throw new IllegalArgumentException(key + " must be > 0, was '" + conf.get(key) + "'");
+    if (v <= 0 || v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(key + " must be > 0 and at most " + Integer.MAX_VALUE
+          + " ms, was '" + conf.get(key) + "'");
     }
     return v;
   }
@@ -134,9 +157,9 @@ public record EngineSettings(
     }
     try {
       URI uri = new URI(value);
-      if (uri.getScheme() == null) {
-        throw new IllegalArgumentException(key + " must be a URI with a scheme, was '" + value
-            + "'");
+      if (uri.getScheme() == null || uri.getPath() == null) {
+        throw new IllegalArgumentException(key + " must be a hierarchical URI with a scheme "
+            + "(e.g. hdfs://nn:8020/mirror or file:///data/mirror), was '" + value + "'");
       }
       return uri;
     } catch (URISyntaxException e) {

@@ -131,7 +131,7 @@ public final class CachedFile {
   }
 
   public synchronized long undestagedBytes() {
-    return received - destaged;
+    return deleted ? 0 : received - destaged;
   }
 
   public synchronized void markClosed() {

@@ -32,12 +32,14 @@ public final class FileTable {
     CachedFile previous = byPath.put(file.path(), file);
     if (previous != null && previous != file) {
       previous.markDeleted();
+      byId.remove(previous.id());
+      journal.forgotten(previous.id());
     }
     byId.put(file.id(), file);
     journal.created(file.id(), file.path(), file.mode());
   }
 
-  /** Marks every file at or under {@code path} deleted and forgets its path. */
+  /** Marks every file at or under {@code path} deleted and forgets it: its bytes never destage. */
   public synchronized List<CachedFile> deleteUnder(String path) {
     List<CachedFile> victims = new ArrayList<>();
     for (CachedFile f : new ArrayList<>(byPath.values())) {
@@ -48,6 +50,7 @@ public final class FileTable {
       }
     }
     for (CachedFile f : victims) {
+      byId.remove(f.id());
       journal.forgotten(f.id());
     }
     return victims;
