@@ -166,7 +166,7 @@ public final class MirrorTestCluster implements Closeable {
   public Configuration clientConf() {
     Configuration c = new Configuration();
     c.set("mirror.zookeeper.quorum", zk.getConnectString());
-    c.set("mirror.client.call.timeout", "60s");
+    c.set("mirror.client.call.timeout", "120s");
     c.setBoolean("fs.mirror.impl.disable.cache", true);
     return c;
   }

@@ -137,25 +137,33 @@ public final class BackingStore {
     return fs.append(p);
   }
 
-  /** Recovers the writer lease of a store file, waiting until the store reports it closed. */
+  /**
+   * Recovers the writer lease of a store file. recoverLease is asked again every second until
+   * the store reports the file closed: a request made while a DataNode was down starts no block
+   * recovery, and only a later request does.
+   */
   public void recoverLease(Path p) throws IOException {
     if (!(fs instanceof LeaseRecoverable leases)) {
       return;
     }
     long deadline = System.nanoTime() + 60_000_000_000L;
-    boolean closed = leases.recoverLease(p);
-    while (!closed) {
-      if (System.nanoTime() > deadline) {
-        throw new IOException("lease recovery of " + p + " at site " + site
-            + " did not finish within 60 s");
+    while (!leases.recoverLease(p)) {
+      for (int i = 0; i < 5; i++) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("lease recovery of " + p + " at site " + site
+              + " did not finish within 60 s");
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted recovering lease of " + p);
+        }
+        if (leases.isFileClosed(p)) {
+          LOG.info("Recovered store lease of {} at site {}", p, site);
+          return;
+        }
       }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted recovering lease of " + p);
-      }
-      closed = leases.isFileClosed(p);
     }
     LOG.info("Recovered store lease of {} at site {}", p, site);
   }
