@@ -1,0 +1,142 @@
+package org.mirrorfs.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.mirrorfs.protocol.message.ClientMessages;
+import org.mirrorfs.protocol.message.ControlMessages;
+import org.mirrorfs.protocol.message.ErrorKind;
+import org.mirrorfs.protocol.message.FileInfo;
+import org.mirrorfs.protocol.message.Handshake;
+import org.mirrorfs.protocol.message.Message;
+import org.mirrorfs.protocol.message.NamespaceOp;
+import org.mirrorfs.protocol.message.PeerMessages;
+
+class TestMessageRegistry {
+
+  /** The registry's own list, read reflectively so the test follows additions. */
+  private static Class<?>[] ordered() throws ReflectiveOperationException {
+    Field f = MessageRegistry.class.getDeclaredField("ORDERED");
+    f.setAccessible(true);
+    return (Class<?>[]) f.get(null);
+  }
+
+  @Test
+  void everyRegisteredClassHasTheSameIdInTwoInstances() throws ReflectiveOperationException {
+    Kryo a = MessageRegistry.newKryo();
+    Kryo b = MessageRegistry.newKryo();
+    Class<?>[] classes = ordered();
+    assertThat(classes.length).isGreaterThan(30);
+    Set<Integer> ids = new HashSet<>();
+    for (Class<?> type : classes) {
+      Registration ra = a.getRegistration(type);
+      Registration rb = b.getRegistration(type);
+      assertThat(ra.getId()).as(type.getName()).isEqualTo(rb.getId());
+      assertThat(ids.add(ra.getId())).as("id of " + type.getName() + " is unique").isTrue();
+    }
+  }
+
+  @Test
+  void idsAreFixedByPosition() throws ReflectiveOperationException {
+    Kryo kryo = MessageRegistry.newKryo();
+    Class<?>[] classes = ordered();
+    for (int i = 0; i < classes.length; i++) {
+      assertThat(kryo.getRegistration(classes[i]).getId()).isEqualTo(100 + i);
+    }
+    // Ids are protocol: a few pinned explicitly so a reordering fails here.
+    assertThat(kryo.getRegistration(Handshake.Hello.class).getId()).isEqualTo(100);
+    assertThat(kryo.getRegistration(ClientMessages.CreateRequest.class).getId()).isEqualTo(105);
+    assertThat(kryo.getRegistration(PeerMessages.ReplicateData.class).getId()).isEqualTo(131);
+    assertThat(kryo.getRegistration(ArrayList.class).getId())
+        .isEqualTo(100 + classes.length - 1);
+  }
+
+  @Test
+  void everyConcreteMessageTypeIsRegistered() throws ReflectiveOperationException {
+    Set<Class<?>> registered = new HashSet<>(List.of(ordered()));
+    List<Class<?>> holders = List.of(ClientMessages.class, PeerMessages.class,
+        ControlMessages.class, Handshake.class, NamespaceOp.class);
+    for (Class<?> holder : holders) {
+      for (Class<?> nested : holder.getDeclaredClasses()) {
+        if (nested.isRecord()) {
+          assertThat(registered).as(nested.getName()).contains(nested);
+        }
+      }
+    }
+    assertThat(registered).contains(FileInfo.class, ErrorKind.class);
+  }
+
+  @Test
+  void writtenByOneInstanceReadByAnother() {
+    Kryo writer = MessageRegistry.newKryo();
+    Kryo reader = MessageRegistry.newKryo();
+    List<Message> messages = List.of(
+        new Handshake.Hello(ProtocolVersion.CURRENT, "c", 0,
+            org.mirrorfs.protocol.message.ConnectionKind.PEER, "a", "id"),
+        new ClientMessages.WriteFailed(3, ErrorKind.IO, "boom"),
+        new ControlMessages.FaultRequest(1, "p", "hold"),
+        new PeerMessages.ReplicateOp(9, new NamespaceOp.Create("c", 1, 2, "/x", (short) 0644,
+            "destage", (short) 3, 4096)));
+    for (Message m : messages) {
+      Output out = new Output(256, -1);
+      writer.writeClassAndObject(out, m);
+      Object back = reader.readClassAndObject(new Input(out.toBytes()));
+      assertThat(back).isEqualTo(m);
+    }
+  }
+
+  @Test
+  void registrationIsRequired() {
+    Kryo kryo = MessageRegistry.newKryo();
+    assertThat(kryo.isRegistrationRequired()).isTrue();
+    Output out = new Output(256, -1);
+    assertThatThrownBy(() -> kryo.writeClassAndObject(out, new HashMap<String, String>()))
+        .isInstanceOfAny(IllegalArgumentException.class, KryoException.class)
+        .hasMessageContaining("HashMap");
+  }
+
+  @Test
+  void ackModeParsesAnyCase() {
+    assertThat(AckMode.parse("cache")).isEqualTo(AckMode.CACHE);
+    assertThat(AckMode.parse("CACHE")).isEqualTo(AckMode.CACHE);
+    assertThat(AckMode.parse("Destage")).isEqualTo(AckMode.DESTAGE);
+    assertThat(AckMode.parse("lOcAl")).isEqualTo(AckMode.LOCAL);
+    assertThat(AckMode.parse("  local ")).isEqualTo(AckMode.LOCAL);
+    for (AckMode m : AckMode.values()) {
+      assertThat(AckMode.parse(m.configName())).isEqualTo(m);
+    }
+    assertThat(AckMode.DESTAGE.configName()).isEqualTo("destage");
+  }
+
+  @Test
+  void ackModeRefusesOthersNamingTheValue() {
+    for (String bad : new String[] {"sync", "", "cache,local", "caches"}) {
+      assertThatThrownBy(() -> AckMode.parse(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'" + bad + "'");
+    }
+    assertThatThrownBy(() -> AckMode.parse(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("missing");
+  }
+
+  @Test
+  void protocolVersionRange() {
+    assertThat(ProtocolVersion.isSupported(ProtocolVersion.CURRENT)).isTrue();
+    assertThat(ProtocolVersion.isSupported(ProtocolVersion.LOWEST_COMPATIBLE)).isTrue();
+    assertThat(ProtocolVersion.isSupported(ProtocolVersion.CURRENT + 1)).isFalse();
+    assertThat(ProtocolVersion.isSupported(ProtocolVersion.LOWEST_COMPATIBLE - 1)).isFalse();
+  }
+}
