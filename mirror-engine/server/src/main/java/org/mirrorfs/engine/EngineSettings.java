@@ -44,7 +44,11 @@ public record EngineSettings(
   public static EngineSettings from(Configuration conf, String site) {
     String cluster = conf.getTrimmed(CLUSTER, CLUSTER_DEFAULT);
     int shard = intValue(conf, SHARD, SHARD_DEFAULT);
-    new ZkLayout(cluster, shard); // validates both
+    try {
+      new ZkLayout(cluster, shard);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(CLUSTER + "/" + SHARD + ": " + e.getMessage(), e);
+    }
     List<String> sites = List.of(conf.getTrimmedStrings(SITES));
     if (sites.size() != 2 || sites.get(0).equals(sites.get(1))) {
       throw new IllegalArgumentException(SITES + " must name exactly two different sites, was '"
@@ -107,7 +111,7 @@ public record EngineSettings(
   private static long bytesValue(Configuration conf, String key, long defaultValue) {
     try {
       return conf.getLongBytes(key, defaultValue);
-    } catch (NumberFormatException e) {
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key + " is not a byte size (e.g. 256m): '"
           + conf.get(key) + "'", e);
     }

@@ -43,15 +43,18 @@ public final class FileIdJournal implements Closeable {
     if (!Files.exists(file)) {
       return live;
     }
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    // Only whole lines count: an unterminated last line was cut short by a crash.
+    int end = text.lastIndexOf('\n');
+    List<String> lines = end < 0 ? List.of() : List.of(text.substring(0, end).split("\n", -1));
     for (String line : lines) {
       String[] f = line.split("\t", 4);
       try {
         switch (f[0]) {
           case "C" -> live.put(Long.parseLong(f[1]),
-              new Entry(Long.parseLong(f[1]), f[3], AckMode.parse(f[2])));
+              new Entry(Long.parseLong(f[1]), decode(f[3]), AckMode.parse(f[2])));
           case "M" -> live.computeIfPresent(Long.parseLong(f[1]),
-              (k, e) -> new Entry(e.id(), f[2], e.mode()));
+              (k, e) -> new Entry(e.id(), decode(f[2]), e.mode()));
           case "F" -> live.remove(Long.parseLong(f[1]));
           default -> { /* a torn last line: ignore */ }
         }
@@ -62,23 +65,25 @@ public final class FileIdJournal implements Closeable {
     return live;
   }
 
-  /** Starts a fresh journal holding only the given entries. */
-  public void rewrite(Map<Long, Entry> entries) {
-    for (Entry e : entries.values()) {
-      created(e.id(), e.path(), e.mode());
-    }
-  }
-
   synchronized void created(long id, String path, AckMode mode) {
-    write("C\t" + id + "\t" + mode.configName() + "\t" + path);
+    write("C\t" + id + "\t" + mode.configName() + "\t" + encode(path));
   }
 
   synchronized void moved(long id, String path) {
-    write("M\t" + id + "\t" + path);
+    write("M\t" + id + "\t" + encode(path));
   }
 
   synchronized void forgotten(long id) {
     write("F\t" + id);
+  }
+
+  /** Paths are percent-encoded, so no name can break the line format. */
+  private static String encode(String path) {
+    return java.net.URLEncoder.encode(path, StandardCharsets.UTF_8);
+  }
+
+  private static String decode(String field) {
+    return java.net.URLDecoder.decode(field, StandardCharsets.UTF_8);
   }
 
   private void write(String line) {
