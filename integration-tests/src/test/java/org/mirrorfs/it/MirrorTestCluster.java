@@ -93,6 +93,11 @@ public final class MirrorTestCluster implements Closeable {
     conf.setInt("dfs.replication", 1);
     conf.setLong("dfs.namenode.fs-limits.min-block-size", 0);
     conf.setInt("dfs.namenode.heartbeat.recheck-interval", 3000);
+    // Restarts in tests: leave safe mode as soon as the DataNode reports, and hand out block
+    // recovery work on one-second heartbeats.
+    conf.setInt("dfs.namenode.safemode.extension", 0);
+    conf.setFloat("dfs.namenode.safemode.threshold-pct", 0f);
+    conf.setInt("dfs.heartbeat.interval", 1);
     MiniDFSCluster c = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
     c.waitActive();
     return c;

@@ -153,6 +153,10 @@ public final class FrameChannel implements Closeable {
   /** Writes one frame; {@code payload} (may be null) is sent from its position to its limit. */
   public void write(int shard, long epoch, Message message, ByteBuffer payload)
       throws IOException {
+    if (payload != null && payload.remaining() > FrameFormat.MAX_PAYLOAD) {
+      throw new ProtocolException("payload of " + payload.remaining()
+          + " bytes exceeds the limit of " + FrameFormat.MAX_PAYLOAD);
+    }
     writeLock.lock();
     try {
       output.reset();

@@ -380,4 +380,16 @@ class TestFrameChannel {
         .isInstanceOf(EOFException.class)
         .hasMessageContaining("closed");
   }
+
+  @Test
+  void writeRefusesAPayloadAboveTheLimitAndSendsNothing() throws Exception {
+    java.nio.ByteBuffer big = java.nio.ByteBuffer.allocate(FrameFormat.MAX_PAYLOAD + 1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.write(0, 1,
+        new org.mirrorfs.protocol.message.ClientMessages.OkReply(1), big))
+        .isInstanceOf(org.mirrorfs.protocol.ProtocolException.class)
+        .hasMessageContaining(String.valueOf(FrameFormat.MAX_PAYLOAD + 1));
+    writer.write(0, 1, new org.mirrorfs.protocol.message.ClientMessages.OkReply(2));
+    assertThat(reader.read((m, n) -> io.netty.buffer.Unpooled.buffer(n)).message())
+        .isEqualTo(new org.mirrorfs.protocol.message.ClientMessages.OkReply(2));
+  }
 }

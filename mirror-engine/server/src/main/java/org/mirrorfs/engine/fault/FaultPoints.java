@@ -76,11 +76,16 @@ public final class FaultPoints {
         p.delayMillis = 0;
         p.notifyAll();
       } else if (action.startsWith("delay:")) {
+        long millis;
         try {
-          p.delayMillis = Long.parseLong(action.substring("delay:".length()));
+          millis = Long.parseLong(action.substring("delay:".length()));
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("bad delay in fault action '" + action + "'", e);
         }
+        if (millis < 0) {
+          throw new IllegalArgumentException("negative delay in fault action '" + action + "'");
+        }
+        p.delayMillis = millis;
       } else {
         throw new IllegalArgumentException("unknown fault action '" + action
             + "'; use hold, release or delay:<millis>");

@@ -59,6 +59,9 @@ class TestFaultPoints {
         .hasMessageContaining("delay:soon");
     assertThatThrownBy(() -> points.set(FaultPoints.DESTAGE_WRITE, "HOLD"))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> points.set(FaultPoints.DESTAGE_WRITE, "delay:-5"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("delay:-5");
   }
 
   @Test
