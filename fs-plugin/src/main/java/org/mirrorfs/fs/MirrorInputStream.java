@@ -3,7 +3,10 @@ package org.mirrorfs.fs;
 import io.netty.buffer.ByteBuf;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.Locale;
+import org.apache.hadoop.fs.CanUnbuffer;
 import org.apache.hadoop.fs.FSExceptionMessages;
+import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.fs.FSInputStream;
 import org.mirrorfs.protocol.client.Response;
 import org.mirrorfs.protocol.message.ClientMessages.ReadReply;
@@ -13,7 +16,8 @@ import org.mirrorfs.protocol.message.ClientMessages.ReadRequest;
  * Reads a file through the primary in chunks; sees acknowledged bytes whether or not they have
  * been destaged. The length may grow while a writer goes on: each chunk reports it anew.
  */
-final class MirrorInputStream extends FSInputStream {
+final class MirrorInputStream extends FSInputStream
+    implements CanUnbuffer, StreamCapabilities {
   private final EngineClient client;
   private final String path;
   private final int chunk;
@@ -89,9 +93,7 @@ final class MirrorInputStream extends FSInputStream {
   @Override
   public synchronized int read(long position, byte[] b, int off, int len) throws IOException {
     checkOpen();
-    if (position < 0) {
-      throw new EOFException(FSExceptionMessages.NEGATIVE_SEEK + ": " + position);
-    }
+    validatePositionedReadArgs(position, b, off, len);
     if (len == 0) {
       return 0;
     }
@@ -138,6 +140,18 @@ final class MirrorInputStream extends FSInputStream {
     long inBuffer = bufferStart + bufferLength - pos;
     return (int) Math.max(0, Math.min(Integer.MAX_VALUE, inBuffer > 0 ? inBuffer
         : knownLength - pos));
+  }
+
+  /** Drops the read buffer; the next read fetches again from the engine. */
+  @Override
+  public synchronized void unbuffer() {
+    buffer = new byte[0];
+    bufferLength = 0;
+  }
+
+  @Override
+  public boolean hasCapability(String capability) {
+    return capability.toLowerCase(Locale.ROOT).equals(StreamCapabilities.UNBUFFER);
   }
 
   private void checkOpen() throws IOException {

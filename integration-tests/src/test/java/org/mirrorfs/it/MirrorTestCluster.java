@@ -253,11 +253,26 @@ public final class MirrorTestCluster implements Closeable {
     }
   }
 
-  /** The length of a client path in a site's store, or -1 if it is not there. */
+  /**
+   * The bytes of a client path that a new reader of a site's store sees, or -1 if it is not
+   * there. Counted by reading: for a file still being written, HDFS's getFileStatus length
+   * does not include bytes made durable by hsync.
+   */
   public long storeLength(String site, String clientPath) throws IOException {
     try (FileSystem fs = storeFs(site)) {
       Path p = new Path(storeRoot(site) + clientPath);
-      return fs.exists(p) ? fs.getFileStatus(p).getLen() : -1;
+      if (!fs.exists(p)) {
+        return -1;
+      }
+      long n = 0;
+      byte[] buf = new byte[1 << 20];
+      try (java.io.InputStream in = fs.open(p)) {
+        int r;
+        while ((r = in.read(buf)) > 0) {
+          n += r;
+        }
+      }
+      return n;
     }
   }
 

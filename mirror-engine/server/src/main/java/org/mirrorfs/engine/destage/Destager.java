@@ -158,12 +158,15 @@ public final class Destager {
    */
   private void closeStream(CachedFile file) {
     FSDataOutputStream out = file.out();
-    file.out(null);
     try {
       out.close();
     } catch (IOException e) {
       LOG.warn("Site {}: closing store file {} failed; its lease will be recovered before any "
           + "append: {}", site, file.storePath(), e.toString());
+    } finally {
+      // Only now: a file without a stream counts as finished, and the store alone describes
+      // it from then on, so the store must have completed the close.
+      file.out(null);
     }
   }
 

@@ -141,6 +141,12 @@ public final class NamespaceService {
     lock.lock();
     try {
       if (path.equals("/")) {
+        // The root is never deleted (as in HDFS); refusing a non-recursive delete of a
+        // non-empty root says why.
+        if (!r.recursive() && store.list(path).length > 0) {
+          throw new PathIsNotEmptyDirectoryException("delete /: directory is not empty and "
+              + "recursive is false");
+        }
         return false;
       }
       FileStatus existing = store.statusOrNull(path);
