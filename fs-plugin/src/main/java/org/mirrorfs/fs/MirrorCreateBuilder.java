@@ -43,8 +43,12 @@ public final class MirrorCreateBuilder
     }
     EnumSet<CreateFlag> flags = getFlags();
     if (flags.contains(CreateFlag.APPEND)) {
-      throw new UnsupportedOperationException("append " + getPath()
-          + ": not supported yet by mirror://");
+      if (fs.exists(getPath())) {
+        return fs.append(getPath());
+      }
+      if (!flags.contains(CreateFlag.CREATE)) {
+        throw new java.io.FileNotFoundException("append " + getPath() + ": no such file");
+      }
     }
     return fs.create(getPath(), getPermission(), flags.contains(CreateFlag.OVERWRITE),
         getReplication(), getBlockSize(), ackMode);

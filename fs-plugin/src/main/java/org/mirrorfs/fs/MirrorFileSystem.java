@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -17,7 +18,12 @@ import org.apache.hadoop.util.Progressable;
 import org.mirrorfs.protocol.AckMode;
 import org.mirrorfs.protocol.client.EngineConnection;
 import org.mirrorfs.protocol.client.Response;
+import org.mirrorfs.protocol.message.ClientMessages.AppendReply;
+import org.mirrorfs.protocol.message.ClientMessages.AppendRequest;
 import org.mirrorfs.protocol.message.ClientMessages.BooleanReply;
+import org.mirrorfs.protocol.message.ClientMessages.SetOwnerRequest;
+import org.mirrorfs.protocol.message.ClientMessages.SetPermissionRequest;
+import org.mirrorfs.protocol.message.ClientMessages.SetTimesRequest;
 import org.mirrorfs.protocol.message.ClientMessages.CreateReply;
 import org.mirrorfs.protocol.message.ClientMessages.CreateRequest;
 import org.mirrorfs.protocol.message.ClientMessages.DeleteRequest;
@@ -108,7 +114,7 @@ public class MirrorFileSystem extends FileSystem {
         masked.toShort(), mode.configName(), replication, blockSize), "create " + f);
     long fileId = ((CreateReply) r.reply()).fileId();
     return new FSDataOutputStream(new MirrorOutputStream(client, connection, settings, clientId,
-        path, fileId), statistics);
+        path, fileId, 0), statistics);
   }
 
   /** Supports {@code .opt("mirror.ack.mode", "destage")} (or {@code must}) per file. */
@@ -121,11 +127,37 @@ public class MirrorFileSystem extends FileSystem {
     return settings.ackMode();
   }
 
+  /** Appends to a closed file, whether its bytes are still cached or already destaged. */
   @Override
   public FSDataOutputStream append(Path f, int bufferSize, Progressable progress)
       throws IOException {
-    throw new UnsupportedOperationException("append " + f
-        + ": not supported yet by mirror://" + settings.cluster());
+    String path = pathOf(f);
+    EngineConnection connection = client.connection();
+    Response r = client.call(connection, id -> new AppendRequest(id, clientId, path,
+        settings.ackMode().configName()), "append " + f);
+    AppendReply reply = (AppendReply) r.reply();
+    return new FSDataOutputStream(new MirrorOutputStream(client, connection, settings, clientId,
+        path, reply.fileId(), reply.length()), statistics, reply.length());
+  }
+
+  @Override
+  public void setTimes(Path f, long mtime, long atime) throws IOException {
+    String p = pathOf(f);
+    client.call(id -> new SetTimesRequest(id, clientId, p, mtime, atime), "setTimes " + f);
+  }
+
+  @Override
+  public void setPermission(Path f, FsPermission permission) throws IOException {
+    String p = pathOf(f);
+    client.call(id -> new SetPermissionRequest(id, clientId, p, permission.toShort()),
+        "setPermission " + f);
+  }
+
+  @Override
+  public void setOwner(Path f, String owner, String group) throws IOException {
+    String p = pathOf(f);
+    client.call(id -> new SetOwnerRequest(id, clientId, p, owner == null ? "" : owner,
+        group == null ? "" : group), "setOwner " + f);
   }
 
   @Override
@@ -198,6 +230,18 @@ public class MirrorFileSystem extends FileSystem {
     return new FileStatus(i.length(), i.directory(), i.replication(), i.blockSize(),
         i.modificationTime(), i.accessTime(), new FsPermission(i.permission()), i.owner(),
         i.group(), makeQualified(new Path(i.path())));
+  }
+
+  @Override
+  public boolean hasPathCapability(Path path, String capability) throws IOException {
+    Path p = makeQualified(path);
+    switch (capability.toLowerCase(java.util.Locale.ROOT)) {
+      case CommonPathCapabilities.FS_APPEND:
+      case CommonPathCapabilities.FS_PERMISSIONS:
+        return true;
+      default:
+        return super.hasPathCapability(p, capability);
+    }
   }
 
   @Override

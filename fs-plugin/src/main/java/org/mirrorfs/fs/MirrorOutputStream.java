@@ -45,7 +45,7 @@ final class MirrorOutputStream extends OutputStream
   private IOException failure;
 
   MirrorOutputStream(EngineClient client, EngineConnection connection, ClientSettings settings,
-      String clientId, String path, long fileId) {
+      String clientId, String path, long fileId, long startOffset) {
     this.client = client;
     this.connection = connection;
     this.settings = settings;
@@ -54,6 +54,8 @@ final class MirrorOutputStream extends OutputStream
     this.fileId = fileId;
     this.buffer = new byte[settings.packetSize()];
     this.windowBytes = (long) settings.packetSize() * settings.windowPackets();
+    this.sent = startOffset;
+    this.acked = startOffset;
     connection.register(fileId, this);
   }
 

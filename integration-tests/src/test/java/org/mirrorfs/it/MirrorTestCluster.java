@@ -231,7 +231,24 @@ public final class MirrorTestCluster implements Closeable {
       Thread.sleep(50);
     }
     throw new AssertionError("destage did not quiesce within " + timeoutMillis + " ms: primary "
-        + a + ", secondary " + b);
+        + a + ", secondary " + b + "; thread dumps: " + dumpThreads());
+  }
+
+  /** Writes a jstack of each engine next to its log, for diagnosing a stuck test. */
+  public List<File> dumpThreads() {
+    List<File> dumps = new ArrayList<>();
+    File jstack = new File(System.getProperty("java.home"), "bin/jstack");
+    for (EngineProcess e : engines.values()) {
+      File out = new File(base, "jstack-" + e.site() + "-" + System.currentTimeMillis() + ".txt");
+      try {
+        new ProcessBuilder(jstack.getPath(), Long.toString(e.pid())).redirectErrorStream(true)
+            .redirectOutput(out).start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        dumps.add(out);
+      } catch (IOException | InterruptedException ex) {
+        System.err.println("jstack of engine " + e.site() + " failed: " + ex);
+      }
+    }
+    return dumps;
   }
 
   public FileSystem storeFs(String site) throws IOException {

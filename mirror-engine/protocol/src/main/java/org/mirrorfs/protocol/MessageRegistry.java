@@ -68,6 +68,16 @@ public final class MessageRegistry {
     ControlMessages.FaultRequest.class,
     // containers
     ArrayList.class,
+    // added in version 1, after the first slice: attributes and append
+    ClientMessages.SetTimesRequest.class,
+    ClientMessages.SetPermissionRequest.class,
+    ClientMessages.SetOwnerRequest.class,
+    ClientMessages.AppendRequest.class,
+    ClientMessages.AppendReply.class,
+    NamespaceOp.SetTimes.class,
+    NamespaceOp.SetPermission.class,
+    NamespaceOp.SetOwner.class,
+    NamespaceOp.Append.class,
   };
 
   private MessageRegistry() {}

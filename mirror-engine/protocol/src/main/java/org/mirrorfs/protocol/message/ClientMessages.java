@@ -62,4 +62,26 @@ public final class ClientMessages {
   public record OkReply(long callId) implements Reply {}
 
   public record ErrorReply(long callId, ErrorKind kind, String message) implements Reply {}
+
+  /** Sets modification and access times (-1 leaves one unchanged). */
+  public record SetTimesRequest(long callId, String clientId, String path, long modificationTime,
+      long accessTime) implements Mutation {}
+
+  public record SetPermissionRequest(long callId, String clientId, String path,
+      short permission) implements Mutation {}
+
+  /** Sets owner and/or group; an empty string leaves that one unchanged. */
+  public record SetOwnerRequest(long callId, String clientId, String path, String owner,
+      String group) implements Mutation {}
+
+  /**
+   * Opens an existing file for append; the reply gives its new id and current length. The
+   * file keeps its own ack mode while the engine holds it; {@code defaultAckMode} applies
+   * otherwise.
+   */
+  public record AppendRequest(long callId, String clientId, String path, String defaultAckMode)
+      implements Mutation {}
+
+  public record AppendReply(long callId, long fileId, long length, String ackMode)
+      implements Reply {}
 }

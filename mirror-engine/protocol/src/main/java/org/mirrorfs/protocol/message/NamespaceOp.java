@@ -6,7 +6,8 @@ package org.mirrorfs.protocol.message;
  */
 public sealed interface NamespaceOp
     permits NamespaceOp.Create, NamespaceOp.Mkdirs, NamespaceOp.Delete, NamespaceOp.Rename,
-        NamespaceOp.Close {
+        NamespaceOp.Close, NamespaceOp.SetTimes, NamespaceOp.SetPermission, NamespaceOp.SetOwner,
+        NamespaceOp.Append {
 
   String clientId();
 
@@ -25,4 +26,21 @@ public sealed interface NamespaceOp
       implements NamespaceOp {}
 
   record Close(String clientId, long callId, long fileId, long length) implements NamespaceOp {}
+
+  record SetTimes(String clientId, long callId, String path, long modificationTime,
+      long accessTime) implements NamespaceOp {}
+
+  record SetPermission(String clientId, long callId, String path, short permission)
+      implements NamespaceOp {}
+
+  record SetOwner(String clientId, long callId, String path, String owner, String group)
+      implements NamespaceOp {}
+
+  /**
+   * Reopens a closed file for writing under a new id, continuing at {@code length}; its
+   * earlier incarnation finishes destage first at each site.
+   */
+  record Append(String clientId, long callId, long fileId, String path, long length,
+      String ackMode, short permission, short replication, long blockSize)
+      implements NamespaceOp {}
 }

@@ -34,11 +34,23 @@ public final class CachedFile {
   private FSDataOutputStream out;
   private AckSink owner;
   private final List<Waiter> syncWaiters = new ArrayList<>();
+  private long[] pendingTimes;
 
   private record Waiter(long offset, Runnable action) {}
 
   public CachedFile(long id, String path, AckMode mode, short permission, short replication,
       long blockSize) {
+    this(id, path, mode, permission, replication, blockSize, 0);
+  }
+
+  /** A file whose first {@code base} bytes are already on the store (an append). */
+  public CachedFile(long id, String path, AckMode mode, short permission, short replication,
+      long blockSize, long base) {
+    this.received = base;
+    this.destaged = base;
+    this.peerReceived = base;
+    this.peerDestaged = base;
+    this.acked = base;
     this.id = id;
     this.path = path;
     this.storePath = path;
@@ -286,6 +298,18 @@ public final class CachedFile {
         w.action().run();
       }
     }
+  }
+
+  /**
+   * Times set while bytes are still being destaged: closing the store stream would change the
+   * modification time again, so the destager sets them once more after the close.
+   */
+  public synchronized void pendingTimes(long modificationTime, long accessTime) {
+    pendingTimes = new long[] {modificationTime, accessTime};
+  }
+
+  public synchronized long[] pendingTimes() {
+    return pendingTimes;
   }
 
   /** Closed and everything destaged at this site (and, for the primary, at the peer). */

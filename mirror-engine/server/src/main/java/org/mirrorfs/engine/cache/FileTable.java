@@ -39,6 +39,29 @@ public final class FileTable {
     journal.created(file.id(), file.path(), file.mode());
   }
 
+  /**
+   * Makes {@code file} the one at its path without touching the previous incarnation (an
+   * append): that one is closed and finishes its destage, then is forgotten as usual.
+   */
+  public synchronized void addIncarnation(CachedFile file) {
+    byPath.put(file.path(), file);
+    byId.put(file.id(), file);
+    journal.created(file.id(), file.path(), file.mode());
+  }
+
+  /**
+   * An earlier incarnation of the same store path that has not finished destaging here, or
+   * null. Only earlier ones (ids grow): a later incarnation already received waits for this one.
+   */
+  public CachedFile unfinishedPredecessor(CachedFile file) {
+    for (CachedFile f : byId.values()) {
+      if (f.id() < file.id() && f.storePath().equals(file.storePath()) && !f.finished(false)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
   /** Marks every file at or under {@code path} deleted and forgets it: its bytes never destage. */
   public synchronized List<CachedFile> deleteUnder(String path) {
     List<CachedFile> victims = new ArrayList<>();

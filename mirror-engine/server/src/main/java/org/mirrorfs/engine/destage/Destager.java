@@ -89,6 +89,7 @@ public final class Destager {
       if (batch.isEmpty()) {
         if (file.closed() && file.out() != null) {
           closeStream(file);
+          applyPendingTimes(file);
           listener.finished(file);
         }
         return;
@@ -167,6 +168,18 @@ public final class Destager {
       // Only now: a file without a stream counts as finished, and the store alone describes
       // it from then on, so the store must have completed the close.
       file.out(null);
+    }
+  }
+
+  private void applyPendingTimes(CachedFile file) {
+    long[] times = file.pendingTimes();
+    if (times != null) {
+      try {
+        store.setTimes(file.storePath(), times[0], times[1]);
+      } catch (IOException e) {
+        LOG.warn("Site {}: could not set times of {} after its destage: {}", site,
+            file.storePath(), e.toString());
+      }
     }
   }
 

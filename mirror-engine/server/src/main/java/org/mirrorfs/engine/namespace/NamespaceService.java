@@ -22,7 +22,11 @@ import org.mirrorfs.protocol.message.ClientMessages.CloseRequest;
 import org.mirrorfs.protocol.message.ClientMessages.CreateRequest;
 import org.mirrorfs.protocol.message.ClientMessages.DeleteRequest;
 import org.mirrorfs.protocol.message.ClientMessages.MkdirsRequest;
+import org.mirrorfs.protocol.message.ClientMessages.AppendRequest;
 import org.mirrorfs.protocol.message.ClientMessages.RenameRequest;
+import org.mirrorfs.protocol.message.ClientMessages.SetOwnerRequest;
+import org.mirrorfs.protocol.message.ClientMessages.SetPermissionRequest;
+import org.mirrorfs.protocol.message.ClientMessages.SetTimesRequest;
 import org.mirrorfs.protocol.message.NamespaceOp;
 
 /**
@@ -207,6 +211,109 @@ public final class NamespaceService {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The result of an append: the new incarnation's id, where it continues, and its mode. */
+  public record Appended(long fileId, long length, AckMode mode) {}
+
+  /**
+   * Reopens a closed file for writing under a new id. A file still open by a writer is
+   * refused; a closed one still destaging here is waited for, so the store holds every byte
+   * below the append's starting length before anything is read from it.
+   */
+  public Appended append(AppendRequest r, AckSink owner) throws IOException {
+    String path = ClientPaths.check(r.path());
+    AckMode fallback = AckMode.parse(r.defaultAckMode());
+    lock.lock();
+    try {
+      FileStatus st = store.statusOrNull(path);
+      if (st == null) {
+        throw new FileNotFoundException("append " + path + ": no such file");
+      }
+      if (st.isDirectory()) {
+        throw new FileAlreadyExistsException("append " + path + ": it is a directory");
+      }
+      CachedFile previous = table.byPath(path);
+      if (previous != null && !previous.closed()) {
+        throw new IOException("append " + path + ": the file is open for writing by another "
+            + "client");
+      }
+      AckMode mode = previous != null ? previous.mode() : fallback;
+      long length;
+      if (previous != null) {
+        awaitLocalFinish(previous, path);
+        length = previous.received();
+      } else {
+        length = st.getLen();
+      }
+      long id = nextFileId();
+      CachedFile file = new CachedFile(id, path, mode, st.getPermission().toShort(),
+          st.getReplication(), st.getBlockSize(), length);
+      file.owner(owner);
+      table.addIncarnation(file);
+      commit(new NamespaceOp.Append(r.clientId(), r.callId(), id, path, length,
+          mode.configName(), st.getPermission().toShort(), st.getReplication(),
+          st.getBlockSize()), mode);
+      return new Appended(id, length, mode);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void awaitLocalFinish(CachedFile previous, String path) throws IOException {
+    while (!previous.finished(false)) {
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("append " + path + ": interrupted waiting for the "
+            + "earlier writer's bytes to reach the store");
+      }
+    }
+  }
+
+  public void setTimes(SetTimesRequest r) throws IOException {
+    String path = existing(r.path(), "setTimes");
+    lock.lock();
+    try {
+      commit(new NamespaceOp.SetTimes(r.clientId(), r.callId(), path, r.modificationTime(),
+          r.accessTime()), AckMode.CACHE);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public void setPermission(SetPermissionRequest r) throws IOException {
+    String path = existing(r.path(), "setPermission");
+    lock.lock();
+    try {
+      commit(new NamespaceOp.SetPermission(r.clientId(), r.callId(), path, r.permission()),
+          AckMode.CACHE);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public void setOwner(SetOwnerRequest r) throws IOException {
+    String path = existing(r.path(), "setOwner");
+    if (r.owner().isEmpty() && r.group().isEmpty()) {
+      throw new IllegalArgumentException("setOwner " + path + ": neither owner nor group given");
+    }
+    lock.lock();
+    try {
+      commit(new NamespaceOp.SetOwner(r.clientId(), r.callId(), path, r.owner(), r.group()),
+          AckMode.CACHE);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private String existing(String rawPath, String action) throws IOException {
+    String path = ClientPaths.check(rawPath);
+    if (store.statusOrNull(path) == null) {
+      throw new FileNotFoundException(action + " " + path + ": no such file or directory");
+    }
+    return path;
   }
 
   /** The nearest existing ancestor must be a directory. */

@@ -75,6 +75,69 @@ public final class OpApplier {
       if (file != null) {
         destager.schedule(file);
       }
+    } else if (op instanceof NamespaceOp.SetTimes t) {
+      retry.run("setTimes " + t.path(), () -> {
+        store.setTimes(t.path(), t.modificationTime(), t.accessTime());
+        return null;
+      }, stopping);
+      for (CachedFile f : table.all()) {
+        if (f.storePath().equals(t.path()) && !f.finished(false)) {
+          f.pendingTimes(t.modificationTime(), t.accessTime());
+        }
+      }
+    } else if (op instanceof NamespaceOp.SetPermission p) {
+      retry.run("setPermission " + p.path(), () -> {
+        store.setPermission(p.path(), p.permission());
+        return null;
+      }, stopping);
+    } else if (op instanceof NamespaceOp.SetOwner o) {
+      retry.run("setOwner " + o.path(), () -> {
+        store.setOwner(o.path(), o.owner(), o.group());
+        return null;
+      }, stopping);
+    } else if (op instanceof NamespaceOp.Append a) {
+      applyAppend(a);
+    }
+  }
+
+  /**
+   * Reopens the store file for the new incarnation, once the previous one has finished its
+   * destage here (one writer per store file), and checks the store holds exactly the bytes
+   * the append continues from.
+   */
+  private void applyAppend(NamespaceOp.Append a) throws IOException {
+    CachedFile file = table.get(a.fileId());
+    if (file == null || file.deleted()) {
+      return;
+    }
+    file.storePath(a.path());
+    awaitPredecessor(file);
+    FSDataOutputStream out = retry.run("append " + a.path(),
+        () -> store.reopenForAppend(a.path()), stopping);
+    long length = store.length(a.path());
+    if (length != a.length()) {
+      LOG.error("Site {}: store file {} holds {} bytes where the append continues from {}: "
+          + "sites may differ", site, a.path(), length, a.length());
+    }
+    file.storeOpened(out);
+    destager.schedule(file);
+  }
+
+  private void awaitPredecessor(CachedFile file) throws IOException {
+    CachedFile previous;
+    while ((previous = table.unfinishedPredecessor(file)) != null) {
+      if (stopping.getAsBoolean()) {
+        throw new java.io.InterruptedIOException("stopping while " + file.storePath()
+            + " waits for its earlier writer's destage");
+      }
+      destager.schedule(previous);
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted waiting to append "
+            + file.storePath());
+      }
     }
   }
 }

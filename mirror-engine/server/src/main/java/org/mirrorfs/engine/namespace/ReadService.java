@@ -149,8 +149,11 @@ public final class ReadService {
 
   private static FileInfo info(String path, FileStatus st, CachedFile active) {
     long length = st.isDirectory() ? 0 : (active != null ? active.acked() : st.getLen());
-    return new FileInfo(path, st.isDirectory(), length, st.getModificationTime(),
-        st.getAccessTime(), st.getPermission().toShort(), st.getOwner(), st.getGroup(),
+    long[] times = active != null ? active.pendingTimes() : null;
+    long mtime = times != null && times[0] >= 0 ? times[0] : st.getModificationTime();
+    long atime = times != null && times[1] >= 0 ? times[1] : st.getAccessTime();
+    return new FileInfo(path, st.isDirectory(), length, mtime, atime,
+        st.getPermission().toShort(), st.getOwner(), st.getGroup(),
         active != null ? active.blockSize() : st.getBlockSize(),
         active != null ? active.replication() : st.getReplication());
   }

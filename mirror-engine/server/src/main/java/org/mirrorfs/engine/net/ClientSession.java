@@ -152,6 +152,18 @@ public final class ClientSession implements AckSink {
         reply = new BooleanReply(id, namespace.delete(r));
       } else if (m instanceof RenameRequest r) {
         reply = new BooleanReply(id, namespace.rename(r));
+      } else if (m instanceof AppendRequest r) {
+        NamespaceService.Appended a = namespace.append(r, this);
+        reply = new AppendReply(id, a.fileId(), a.length(), a.mode().configName());
+      } else if (m instanceof SetTimesRequest r) {
+        namespace.setTimes(r);
+        reply = new OkReply(id);
+      } else if (m instanceof SetPermissionRequest r) {
+        namespace.setPermission(r);
+        reply = new OkReply(id);
+      } else if (m instanceof SetOwnerRequest r) {
+        namespace.setOwner(r);
+        reply = new OkReply(id);
       } else if (m instanceof StatusRequest r) {
         reply = new StatusReply(id, reads.status(r.path()));
       } else if (m instanceof ListRequest r) {

@@ -135,6 +135,9 @@ public final class PeerReceiver {
       table.deleteUnder(del.path());
     } else if (op instanceof NamespaceOp.Rename r) {
       table.rename(r.source(), r.destination());
+    } else if (op instanceof NamespaceOp.Append a) {
+      table.addIncarnation(new CachedFile(a.fileId(), a.path(), AckMode.parse(a.ackMode()),
+          a.permission(), a.replication(), a.blockSize(), a.length()));
     } else if (op instanceof NamespaceOp.Close c) {
       CachedFile file = table.get(c.fileId());
       if (file != null) {

@@ -184,6 +184,21 @@ public final class BackingStore {
     return fs.rename(toStore(source), toStore(destination));
   }
 
+  public void setTimes(String clientPath, long modificationTime, long accessTime)
+      throws IOException {
+    fs.setTimes(toStore(clientPath), modificationTime, accessTime);
+  }
+
+  public void setPermission(String clientPath, short permission) throws IOException {
+    fs.setPermission(toStore(clientPath), new FsPermission(permission));
+  }
+
+  /** Empty strings leave owner or group unchanged. */
+  public void setOwner(String clientPath, String owner, String group) throws IOException {
+    fs.setOwner(toStore(clientPath), owner.isEmpty() ? null : owner,
+        group.isEmpty() ? null : group);
+  }
+
   public FSDataInputStream open(String clientPath) throws IOException {
     return fs.open(toStore(clientPath));
   }

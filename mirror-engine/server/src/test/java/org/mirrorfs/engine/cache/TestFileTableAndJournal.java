@@ -293,4 +293,25 @@ class TestFileTableAndJournal {
     add(2, "/evil\nF\t1");
     assertThat(replayedPaths()).containsOnlyKeys(1L, 2L);
   }
+
+  @Test
+  void anAppendWaitsOnlyForEarlierIncarnationsOfItsPath() {
+    CachedFile first = add(10, "/log");
+    first.markClosed();
+    CachedFile second = new CachedFile(11, "/log", AckMode.CACHE, (short) 0644, (short) 1,
+        1 << 20, 100);
+    table.addIncarnation(second);
+    second.markClosed();
+    CachedFile third = new CachedFile(12, "/log", AckMode.CACHE, (short) 0644, (short) 1,
+        1 << 20, 200);
+    table.addIncarnation(third);
+    // the first is closed but its store stream never opened: not finished
+    assertThat(table.unfinishedPredecessor(second)).isSameAs(first);
+    // a later incarnation never holds back an earlier one (that would deadlock the applier)
+    assertThat(table.unfinishedPredecessor(first)).isNull();
+    assertThat(table.byPath("/log")).isSameAs(third);
+    assertThat(first.deleted()).isFalse();
+    table.forget(first);
+    assertThat(table.unfinishedPredecessor(third)).isSameAs(second);
+  }
 }
