@@ -312,9 +312,12 @@ public final class CachedFile {
     return pendingTimes;
   }
 
-  /** Closed and everything destaged at this site (and, for the primary, at the peer). */
+  /**
+   * Closed, its store file created, and everything destaged at this site (and, for the
+   * primary, at the peer).
+   */
   public synchronized boolean finished(boolean needPeer) {
-    return deleted || (closed && out == null && destaged == received
+    return deleted || (storeReady && closed && out == null && destaged == received
         && (!needPeer || peerDestaged >= received));
   }
 }
