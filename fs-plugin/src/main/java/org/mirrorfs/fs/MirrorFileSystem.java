@@ -12,6 +12,7 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LeaseRecoverable;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
@@ -28,6 +29,7 @@ import org.mirrorfs.protocol.message.ClientMessages.CreateReply;
 import org.mirrorfs.protocol.message.ClientMessages.CreateRequest;
 import org.mirrorfs.protocol.message.ClientMessages.DeleteRequest;
 import org.mirrorfs.protocol.message.ClientMessages.ListReply;
+import org.mirrorfs.protocol.message.ClientMessages.LeaseRequest;
 import org.mirrorfs.protocol.message.ClientMessages.ListRequest;
 import org.mirrorfs.protocol.message.ClientMessages.MkdirsRequest;
 import org.mirrorfs.protocol.message.ClientMessages.RenameRequest;
@@ -39,7 +41,7 @@ import org.mirrorfs.protocol.message.FileInfo;
  * {@code mirror://<cluster>/path}: a Hadoop FileSystem whose writes are mirrored to two sites
  * and acknowledged once both sites' caches hold them. A thin binding: the engines do the work.
  */
-public class MirrorFileSystem extends FileSystem {
+public class MirrorFileSystem extends FileSystem implements LeaseRecoverable {
   public static final String SCHEME = "mirror";
   /** The per-file create option that chooses the ack mode (see {@link #createFile(Path)}). */
   public static final String ACK_MODE_OPTION = ClientConfigKeys.ACK_MODE;
@@ -232,12 +234,34 @@ public class MirrorFileSystem extends FileSystem {
         i.group(), makeQualified(new Path(i.path())));
   }
 
+  /**
+   * Closes a file whose writer is gone (or takes it from a live writer) at the length the
+   * engines hold; true once the file is closed.
+   */
+  @Override
+  public boolean recoverLease(Path file) throws IOException {
+    return lease(file, true);
+  }
+
+  @Override
+  public boolean isFileClosed(Path file) throws IOException {
+    return lease(file, false);
+  }
+
+  private boolean lease(Path file, boolean recover) throws IOException {
+    String p = pathOf(file);
+    Response r = client.call(id -> new LeaseRequest(id, clientId, p, recover),
+        (recover ? "recoverLease " : "isFileClosed ") + file);
+    return ((BooleanReply) r.reply()).value();
+  }
+
   @Override
   public boolean hasPathCapability(Path path, String capability) throws IOException {
     Path p = makeQualified(path);
     switch (capability.toLowerCase(java.util.Locale.ROOT)) {
       case CommonPathCapabilities.FS_APPEND:
       case CommonPathCapabilities.FS_PERMISSIONS:
+      case CommonPathCapabilities.LEASE_RECOVERABLE:
         return true;
       default:
         return super.hasPathCapability(p, capability);

@@ -114,6 +114,7 @@ public final class MirrorTestCluster implements Closeable {
     c.setLong("mirror.cache.capacity", cacheBytes);
     c.setBoolean("mirror.test.hooks.enabled", true);
     c.set("mirror.destage.retry.max", "1s");
+    c.set("mirror.lease.timeout", "3s");
     // One DataNode per site: files have one replica and a pipeline has no node to swap in.
     c.setInt("dfs.replication", 1);
     c.set("dfs.client.block.write.replace-datanode-on-failure.policy", "NEVER");

@@ -78,6 +78,7 @@ public final class MessageRegistry {
     NamespaceOp.SetPermission.class,
     NamespaceOp.SetOwner.class,
     NamespaceOp.Append.class,
+    ClientMessages.LeaseRequest.class,
   };
 
   private MessageRegistry() {}

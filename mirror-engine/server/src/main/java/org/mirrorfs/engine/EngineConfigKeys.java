@@ -68,6 +68,13 @@ public final class EngineConfigKeys {
   public static final String PEER_RETRY_INTERVAL = "mirror.peer.retry.interval";
   public static final long PEER_RETRY_INTERVAL_DEFAULT_MS = 250;
 
+  /**
+   * How long a file whose writer disconnected stays open before the primary closes it at its
+   * received length (like HDFS's soft lease limit). recoverLease closes it at once.
+   */
+  public static final String LEASE_TIMEOUT = "mirror.lease.timeout";
+  public static final long LEASE_TIMEOUT_DEFAULT_MS = 60_000;
+
   /** Accept fault-injection requests from CONTROL connections. Never enable in production. */
   public static final String TEST_HOOKS = "mirror.test.hooks.enabled";
   public static final boolean TEST_HOOKS_DEFAULT = false;

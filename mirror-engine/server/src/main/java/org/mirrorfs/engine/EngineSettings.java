@@ -34,6 +34,7 @@ public record EngineSettings(
     long destageRetryMaxMillis,
     long peerConnectTimeoutMillis,
     long peerRetryIntervalMillis,
+    long leaseTimeoutMillis,
     boolean testHooks,
     Configuration hadoopConf) {
 
@@ -97,6 +98,7 @@ public record EngineSettings(
         Paths.get(stateDir), zk, capacity, threads, batch, retryInitial, retryMax,
         positiveMillis(conf, PEER_CONNECT_TIMEOUT, PEER_CONNECT_TIMEOUT_DEFAULT_MS),
         positiveMillis(conf, PEER_RETRY_INTERVAL, PEER_RETRY_INTERVAL_DEFAULT_MS),
+        positiveMillis(conf, LEASE_TIMEOUT, LEASE_TIMEOUT_DEFAULT_MS),
         conf.getBoolean(TEST_HOOKS, TEST_HOOKS_DEFAULT), conf);
   }
 

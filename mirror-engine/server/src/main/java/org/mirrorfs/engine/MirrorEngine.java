@@ -58,6 +58,7 @@ public final class MirrorEngine implements Closeable {
   private ApplyQueue applyQueue;
   private DestageReporter reporter;
   private ReplicaState replica;
+  private java.util.concurrent.ScheduledExecutorService leaseMonitor;
   private EngineServer server;
   private PersistentNode registration;
   private PersistentNode primaryNode;
@@ -119,6 +120,7 @@ public final class MirrorEngine implements Closeable {
       }, epoch);
       OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
       NamespaceService namespace = new NamespaceService(store, table, peerLink, applier, epoch);
+      startLeaseMonitor(namespace);
       parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
           faults, this::status, peerLink, namespace, new ReadService(store, table), null, null,
           null);
@@ -160,6 +162,24 @@ public final class MirrorEngine implements Closeable {
         + "bytes)", site, record.address(), record.role(), settings.cluster(), settings.shard(),
         epoch, cache.capacity());
     return this;
+  }
+
+  /** Closes files whose writer has been gone longer than mirror.lease.timeout. */
+  private void startLeaseMonitor(NamespaceService namespace) {
+    leaseMonitor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "lease-monitor-" + settings.site());
+      t.setDaemon(true);
+      return t;
+    });
+    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.leaseTimeoutMillis());
+    long period = Math.max(100, Math.min(1000, settings.leaseTimeoutMillis() / 4));
+    leaseMonitor.scheduleWithFixedDelay(() -> {
+      try {
+        namespace.expireLeases(timeoutNanos);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Site {}: lease expiry failed, will retry: {}", settings.site(), e.toString());
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
   }
 
   private Destager newDestager(FaultPoints faults, DestageListener listener) {
@@ -248,6 +268,9 @@ public final class MirrorEngine implements Closeable {
   @Override
   public void close() throws IOException {
     stopping = true;
+    if (leaseMonitor != null) {
+      leaseMonitor.shutdownNow();
+    }
     if (server != null) {
       server.stop();
     }

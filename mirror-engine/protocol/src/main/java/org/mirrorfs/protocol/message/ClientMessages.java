@@ -84,4 +84,11 @@ public final class ClientMessages {
 
   public record AppendReply(long callId, long fileId, long length, String ackMode)
       implements Reply {}
+
+  /**
+   * Lease recovery ({@code recover} true: close the file now if its writer is gone or revoke a
+   * live writer) or the question whether the file is closed; answered with a BooleanReply.
+   */
+  public record LeaseRequest(long callId, String clientId, String path, boolean recover)
+      implements Mutation {}
 }

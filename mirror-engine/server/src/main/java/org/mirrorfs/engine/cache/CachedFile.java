@@ -33,10 +33,24 @@ public final class CachedFile {
   private boolean destageScheduled;
   private FSDataOutputStream out;
   private AckSink owner;
+  private long orphanedAtNanos;
   private final List<Waiter> syncWaiters = new ArrayList<>();
   private long[] pendingTimes;
 
   private record Waiter(long offset, Runnable action) {}
+
+  /**
+   * Held by the writer's session while a packet goes into the cache and onto the peer link,
+   * and by lease recovery while it closes the file, so a recovered file's close follows every
+   * byte already in it on the peer link. (Not the file's monitor: the ack path needs that one
+   * while the writer may wait on the link.)
+   */
+  private final java.util.concurrent.locks.ReentrantLock writerLock =
+      new java.util.concurrent.locks.ReentrantLock();
+
+  public java.util.concurrent.locks.ReentrantLock writerLock() {
+    return writerLock;
+  }
 
   public CachedFile(long id, String path, AckMode mode, short permission, short replication,
       long blockSize) {
@@ -103,6 +117,12 @@ public final class CachedFile {
 
   public synchronized void owner(AckSink sink) {
     this.owner = sink;
+    this.orphanedAtNanos = sink == null ? System.nanoTime() : 0;
+  }
+
+  /** When the writer went away (System.nanoTime), or 0 while it is connected. */
+  public synchronized long orphanedAtNanos() {
+    return orphanedAtNanos;
   }
 
   /** Appends received bytes. Returns an error message if they do not continue the file. */

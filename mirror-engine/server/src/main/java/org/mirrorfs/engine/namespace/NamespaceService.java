@@ -23,6 +23,8 @@ import org.mirrorfs.protocol.message.ClientMessages.CreateRequest;
 import org.mirrorfs.protocol.message.ClientMessages.DeleteRequest;
 import org.mirrorfs.protocol.message.ClientMessages.MkdirsRequest;
 import org.mirrorfs.protocol.message.ClientMessages.AppendRequest;
+import org.mirrorfs.protocol.message.ClientMessages.LeaseRequest;
+import org.mirrorfs.protocol.message.ErrorKind;
 import org.mirrorfs.protocol.message.ClientMessages.RenameRequest;
 import org.mirrorfs.protocol.message.ClientMessages.SetOwnerRequest;
 import org.mirrorfs.protocol.message.ClientMessages.SetPermissionRequest;
@@ -37,6 +39,8 @@ import org.mirrorfs.protocol.message.NamespaceOp;
  * store only after the peer has acknowledged them (BRIEF 5a.1).
  */
 public final class NamespaceService {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(NamespaceService.class);
   private final ReentrantLock lock = new ReentrantLock();
   private final BackingStore store;
   private final FileTable table;
@@ -314,6 +318,74 @@ public final class NamespaceService {
       throw new FileNotFoundException(action + " " + path + ": no such file or directory");
     }
     return path;
+  }
+
+  /**
+   * recoverLease (r.recover) or isFileClosed. Recovery closes an open file at the length
+   * received so far: at once if its writer is gone, and a live writer loses the file (its
+   * next packet is refused). Both sites log the close like any other.
+   */
+  public boolean lease(LeaseRequest r) throws IOException {
+    String path = ClientPaths.check(r.path());
+    String action = r.recover() ? "recoverLease " : "isFileClosed ";
+    lock.lock();
+    try {
+      FileStatus st = store.statusOrNull(path);
+      if (st == null) {
+        throw new FileNotFoundException(action + path + ": File does not exist: " + path);
+      }
+      if (st.isDirectory()) {
+        throw new FileNotFoundException(action + path + ": Path is not a file: " + path);
+      }
+      CachedFile file = table.byPath(path);
+      if (file == null || file.closed()) {
+        return true;
+      }
+      if (!r.recover()) {
+        return false;
+      }
+      closeForRecovery(file, r.clientId(), r.callId());
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes files whose writer has been gone longer than {@code timeoutNanos}. */
+  public void expireLeases(long timeoutNanos) throws IOException {
+    long now = System.nanoTime();
+    for (CachedFile f : table.all()) {
+      long orphaned = f.orphanedAtNanos();
+      if (orphaned != 0 && !f.closed() && now - orphaned > timeoutNanos) {
+        lock.lock();
+        try {
+          if (!f.closed() && !f.deleted() && f.owner() == null) {
+            LOG.info("Lease of {} (id {}) expired: its writer is gone; closing at {} bytes",
+                f.path(), f.id(), f.received());
+            closeForRecovery(f, "lease-monitor", 0);
+          }
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+  }
+
+  private void closeForRecovery(CachedFile file, String clientId, long callId)
+      throws IOException {
+    AckSink writer = file.owner();
+    file.writerLock().lock();
+    try {
+      file.markClosed();
+    } finally {
+      file.writerLock().unlock();
+    }
+    if (writer != null) {
+      writer.fail(file.id(), ErrorKind.IO, "the lease of " + file.path()
+          + " was recovered by another client; the file is closed at " + file.received()
+          + " bytes");
+    }
+    commit(new NamespaceOp.Close(clientId, callId, file.id(), file.received()), file.mode());
   }
 
   /** The nearest existing ancestor must be a directory. */

@@ -116,6 +116,7 @@ public final class ClientSession implements AckSink {
     }
     // The peer link takes its own reference before the destager can free the cache's one.
     extent.retain();
+    file.writerLock().lock();
     try {
       String error = file.append(extent);
       if (error != null) {
@@ -128,6 +129,7 @@ public final class ClientSession implements AckSink {
       peer.replicateData(file, extent);
       destager.schedule(file);
     } finally {
+      file.writerLock().unlock();
       extent.release();
     }
   }
@@ -164,6 +166,8 @@ public final class ClientSession implements AckSink {
       } else if (m instanceof SetOwnerRequest r) {
         namespace.setOwner(r);
         reply = new OkReply(id);
+      } else if (m instanceof LeaseRequest r) {
+        reply = new BooleanReply(id, namespace.lease(r));
       } else if (m instanceof StatusRequest r) {
         reply = new StatusReply(id, reads.status(r.path()));
       } else if (m instanceof ListRequest r) {
