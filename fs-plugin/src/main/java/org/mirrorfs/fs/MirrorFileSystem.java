@@ -11,10 +11,13 @@ import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.CompositeCrcFileChecksum;
+import org.apache.hadoop.fs.FileChecksum;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LeaseRecoverable;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.util.DataChecksum;
 import org.apache.hadoop.util.Progressable;
 import org.mirrorfs.protocol.AckMode;
 import org.mirrorfs.protocol.client.EngineConnection;
@@ -25,6 +28,8 @@ import org.mirrorfs.protocol.message.ClientMessages.BooleanReply;
 import org.mirrorfs.protocol.message.ClientMessages.SetOwnerRequest;
 import org.mirrorfs.protocol.message.ClientMessages.SetPermissionRequest;
 import org.mirrorfs.protocol.message.ClientMessages.SetTimesRequest;
+import org.mirrorfs.protocol.message.ClientMessages.ChecksumReply;
+import org.mirrorfs.protocol.message.ClientMessages.ChecksumRequest;
 import org.mirrorfs.protocol.message.ClientMessages.CreateReply;
 import org.mirrorfs.protocol.message.ClientMessages.CreateRequest;
 import org.mirrorfs.protocol.message.ClientMessages.DeleteRequest;
@@ -248,6 +253,22 @@ public class MirrorFileSystem extends FileSystem implements LeaseRecoverable {
     return lease(file, false);
   }
 
+  /**
+   * A composite CRC32C of the whole file, computed by the primary over the bytes a reader sees:
+   * the same whichever site or store holds them, independent of block size, and equal to what
+   * HDFS returns in COMPOSITE_CRC mode for the same bytes.
+   */
+  @Override
+  public FileChecksum getFileChecksum(Path f) throws IOException {
+    String p = pathOf(f);
+    Response r = client.call(id -> new ChecksumRequest(id, p), "getFileChecksum " + f);
+    ChecksumReply c = (ChecksumReply) r.reply();
+    return new CompositeCrcFileChecksum(c.crc32c(), DataChecksum.Type.CRC32C, BYTES_PER_CRC);
+  }
+
+  /** Reported with the checksum; composite CRCs do not depend on it. */
+  private static final int BYTES_PER_CRC = 512;
+
   private boolean lease(Path file, boolean recover) throws IOException {
     String p = pathOf(file);
     Response r = client.call(id -> new LeaseRequest(id, clientId, p, recover),
@@ -262,6 +283,7 @@ public class MirrorFileSystem extends FileSystem implements LeaseRecoverable {
       case CommonPathCapabilities.FS_APPEND:
       case CommonPathCapabilities.FS_PERMISSIONS:
       case CommonPathCapabilities.LEASE_RECOVERABLE:
+      case CommonPathCapabilities.FS_CHECKSUMS:
         return true;
       default:
         return super.hasPathCapability(p, capability);

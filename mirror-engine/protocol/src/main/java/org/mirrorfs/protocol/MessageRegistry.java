@@ -79,6 +79,8 @@ public final class MessageRegistry {
     NamespaceOp.SetOwner.class,
     NamespaceOp.Append.class,
     ClientMessages.LeaseRequest.class,
+    ClientMessages.ChecksumRequest.class,
+    ClientMessages.ChecksumReply.class,
   };
 
   private MessageRegistry() {}

@@ -91,4 +91,10 @@ public final class ClientMessages {
    */
   public record LeaseRequest(long callId, String clientId, String path, boolean recover)
       implements Mutation {}
+
+  /** The checksum of a file's bytes as a reader sees them now (BRIEF 5a.14). */
+  public record ChecksumRequest(long callId, String path) implements Call {}
+
+  /** CRC32C of the whole file, independent of block size and store. */
+  public record ChecksumReply(long callId, long length, int crc32c) implements Reply {}
 }

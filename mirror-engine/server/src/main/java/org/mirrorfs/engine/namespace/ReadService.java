@@ -123,6 +123,37 @@ public final class ReadService {
     }
   }
 
+  /** A file's length and CRC32C, over exactly the bytes a reader sees now. */
+  public record Checksum(long length, int crc32c) {}
+
+  public Checksum checksum(String rawPath) throws IOException {
+    String path = ClientPaths.check(rawPath);
+    FileStatus st = store.statusOrNull(path);
+    if (st == null) {
+      throw new FileNotFoundException("getFileChecksum " + path + ": no such file");
+    }
+    if (st.isDirectory()) {
+      throw new PathIsDirectoryException(path);
+    }
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    long offset = 0;
+    while (true) {
+      ReadResult r = read(path, offset, CHECKSUM_CHUNK);
+      try {
+        int n = r.data().readableBytes();
+        if (n == 0) {
+          return new Checksum(offset, (int) crc.getValue());
+        }
+        crc.update(r.data().nioBuffer());
+        offset += n;
+      } finally {
+        r.data().release();
+      }
+    }
+  }
+
+  private static final int CHECKSUM_CHUNK = 4 << 20;
+
   private ReadResult readStore(String path, long offset, int length) throws IOException {
     FileStatus st = store.statusOrNull(path);
     if (st == null) {

@@ -166,6 +166,9 @@ public final class ClientSession implements AckSink {
       } else if (m instanceof SetOwnerRequest r) {
         namespace.setOwner(r);
         reply = new OkReply(id);
+      } else if (m instanceof ChecksumRequest r) {
+        ReadService.Checksum c = reads.checksum(r.path());
+        reply = new ChecksumReply(id, c.length(), c.crc32c());
       } else if (m instanceof LeaseRequest r) {
         reply = new BooleanReply(id, namespace.lease(r));
       } else if (m instanceof StatusRequest r) {
