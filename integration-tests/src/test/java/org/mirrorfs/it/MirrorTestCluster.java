@@ -92,7 +92,6 @@ public final class MirrorTestCluster implements Closeable {
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(base, "dfs-" + site).getPath());
     conf.setInt("dfs.replication", 1);
     conf.setLong("dfs.namenode.fs-limits.min-block-size", 0);
-    conf.setInt("dfs.namenode.heartbeat.recheck-interval", 3000);
     // Restarts in tests: leave safe mode as soon as the DataNode reports, and hand out block
     // recovery work on one-second heartbeats.
     conf.setInt("dfs.namenode.safemode.extension", 0);
