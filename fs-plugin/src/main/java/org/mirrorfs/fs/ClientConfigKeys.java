@@ -1,16 +1,19 @@
 package org.mirrorfs.fs;
 
+import org.mirrorfs.coordination.ZkConfigKeys;
+
 /** Every client configuration key, with its default beside it. Documented in docs/configuration.md. */
 public final class ClientConfigKeys {
   private ClientConfigKeys() {}
 
-  /** ZooKeeper connect string used to find the primary. */
-  public static final String ZK_QUORUM = "mirror.zookeeper.quorum";
-  public static final String ZK_QUORUM_DEFAULT = "localhost:2181";
-  public static final String ZK_SESSION_TIMEOUT = "mirror.zookeeper.session.timeout";
-  public static final long ZK_SESSION_TIMEOUT_DEFAULT_MS = 10_000;
-  public static final String ZK_CONNECTION_TIMEOUT = "mirror.zookeeper.connection.timeout";
-  public static final long ZK_CONNECTION_TIMEOUT_DEFAULT_MS = 10_000;
+  /** ZooKeeper connect string used to find the primary (shared with engines: ZkConfigKeys). */
+  public static final String ZK_QUORUM = ZkConfigKeys.QUORUM;
+  public static final String ZK_QUORUM_DEFAULT = ZkConfigKeys.QUORUM_DEFAULT;
+  public static final String ZK_SESSION_TIMEOUT = ZkConfigKeys.SESSION_TIMEOUT;
+  public static final long ZK_SESSION_TIMEOUT_DEFAULT_MS = ZkConfigKeys.SESSION_TIMEOUT_DEFAULT_MS;
+  public static final String ZK_CONNECTION_TIMEOUT = ZkConfigKeys.CONNECTION_TIMEOUT;
+  public static final long ZK_CONNECTION_TIMEOUT_DEFAULT_MS =
+      ZkConfigKeys.CONNECTION_TIMEOUT_DEFAULT_MS;
 
   /**
    * Engine addresses (host:port, comma separated) to try instead of ZooKeeper; any engine

@@ -9,35 +9,19 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.StreamCapabilities;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mirrorfs.engine.fault.FaultPoints;
 
 /** The ack point of each mode, hsync, and finding the primary from a list of engines. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class ITestAckModes {
-  private static MirrorTestCluster cluster;
-  private static FileSystem fs;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = MirrorTestCluster.shared();
-    fs = cluster.newClient();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    fs.close();
-  }
+class ITestAckModes extends SharedClusterTest {
 
   @AfterEach
   void releaseFaults() throws Exception {
@@ -52,7 +36,7 @@ class ITestAckModes {
       cluster.fault(SECONDARY, FaultPoints.DESTAGE_WRITE, "hold");
       out.write(new byte[100_000]);
       CompletableFuture<Void> flush = async(out::hflush);
-      assertThat(notDoneWithin(flush, 1500)).as("destage-mode hflush with the secondary's "
+      assertThat(TestData.notDoneWithin(flush, 1500)).as("destage-mode hflush with the secondary's "
           + "destage held").isTrue();
       cluster.fault(SECONDARY, FaultPoints.DESTAGE_WRITE, "release");
       flush.get(60, TimeUnit.SECONDS);
@@ -70,7 +54,7 @@ class ITestAckModes {
       out.write(new byte[200_000]);
       out.hflush();
       CompletableFuture<Void> sync = async(out::hsync);
-      assertThat(notDoneWithin(sync, 1500)).as("hsync with the secondary's destage held")
+      assertThat(TestData.notDoneWithin(sync, 1500)).as("hsync with the secondary's destage held")
           .isTrue();
       cluster.fault(SECONDARY, FaultPoints.DESTAGE_WRITE, "release");
       sync.get(60, TimeUnit.SECONDS);
@@ -119,14 +103,5 @@ class ITestAckModes {
         throw new UncheckedIOException(e);
       }
     });
-  }
-
-  private static boolean notDoneWithin(CompletableFuture<?> f, long millis) throws Exception {
-    try {
-      f.get(millis, TimeUnit.MILLISECONDS);
-      return false;
-    } catch (TimeoutException e) {
-      return true;
-    }
   }
 }

@@ -13,28 +13,13 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mirrorfs.engine.fault.FaultPoints;
 
 /** Append (to cached or destaged files) and attribute changes are mirrored to both stores. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class ITestAppendAndAttributes {
-  private static MirrorTestCluster cluster;
-  private static FileSystem fs;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = MirrorTestCluster.shared();
-    fs = cluster.newClient();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    fs.close();
-  }
+class ITestAppendAndAttributes extends SharedClusterTest {
 
   @Test
   void appendToAFileWhoseBytesAreStillCached() throws Exception {

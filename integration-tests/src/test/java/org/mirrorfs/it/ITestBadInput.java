@@ -13,9 +13,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,21 +28,12 @@ import org.mirrorfs.protocol.message.Handshake.Refused;
 
 /** Bad input gets a clear error and changes nothing (BRIEF invariant 9). */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class ITestBadInput {
-  private static MirrorTestCluster cluster;
-  private static FileSystem fs;
+class ITestBadInput extends SharedClusterTest {
   private static final Path SENTINEL = new Path("/badinput/sentinel.bin");
 
   @BeforeAll
-  static void start() throws Exception {
-    cluster = MirrorTestCluster.shared();
-    fs = cluster.newClient();
+  static void writeSentinel() throws Exception {
     TestData.writeFile(fs, SENTINEL, 77, 3 << 20);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    fs.close();
   }
 
   @Test

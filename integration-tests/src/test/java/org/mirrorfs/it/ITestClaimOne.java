@@ -8,13 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mirrorfs.engine.fault.FaultPoints;
@@ -25,22 +22,14 @@ import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
  * client is acknowledged only after that acknowledgment.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class ITestClaimOne {
-  private static MirrorTestCluster cluster;
-  private static FileSystem fs;
+class ITestClaimOne extends SharedClusterTest {
   private static final ExecutorService pool = Executors.newCachedThreadPool();
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = MirrorTestCluster.shared();
-    fs = cluster.newClient();
-  }
 
   @AfterAll
   static void stop() throws Exception {
-    fs.close();
     pool.shutdownNow();
   }
+
 
   @AfterEach
   void releaseFaults() throws Exception {
@@ -85,7 +74,7 @@ class ITestClaimOne {
           throw new java.io.UncheckedIOException(e);
         }
       }, pool);
-      assertThat(notDoneWithin(flush, 1500))
+      assertThat(TestData.notDoneWithin(flush, 1500))
           .as("hflush must not return while the secondary's cache insert is held").isTrue();
       cluster.fault(SECONDARY, FaultPoints.SECONDARY_CACHE_INSERT, "release");
       flush.get(60, TimeUnit.SECONDS);
@@ -108,14 +97,5 @@ class ITestClaimOne {
     TestData.verifyFile(fs, p, 12, 256 * 1024);
     cluster.awaitQuiesced(60_000);
     assertThat(cluster.storeLength(SECONDARY, p.toString())).isEqualTo(256 * 1024);
-  }
-
-  private static boolean notDoneWithin(CompletableFuture<?> f, long millis) throws Exception {
-    try {
-      f.get(millis, TimeUnit.MILLISECONDS);
-      return false;
-    } catch (TimeoutException e) {
-      return true;
-    }
   }
 }

@@ -17,28 +17,13 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FsShell;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.util.ToolRunner;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** `hadoop fs` commands against live engines, and checksums that agree with HDFS's. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class ITestFsShellAndChecksum {
+class ITestFsShellAndChecksum extends SharedClusterTest {
   private static final String ROOT = "mirror://" + MirrorTestCluster.CLUSTER + "/shell";
-  private static MirrorTestCluster cluster;
-  private static FileSystem fs;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = MirrorTestCluster.shared();
-    fs = cluster.newClient();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    fs.close();
-  }
 
   @Test
   void fsShellCommandsWork() throws Exception {

@@ -12,12 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.PathIsNotEmptyDirectoryException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mirrorfs.engine.fault.FaultPoints;
@@ -27,20 +24,7 @@ import org.mirrorfs.engine.fault.FaultPoints;
  * once, and in both backing stores after destage.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class ITestNamespace {
-  private static MirrorTestCluster cluster;
-  private static FileSystem fs;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = MirrorTestCluster.shared();
-    fs = cluster.newClient();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    fs.close();
-  }
+class ITestNamespace extends SharedClusterTest {
 
   @Test
   void operationsOnUndestagedDataAreSeenAtOnceAndReachBothStores() throws Exception {

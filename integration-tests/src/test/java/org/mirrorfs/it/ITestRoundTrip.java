@@ -8,28 +8,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mirrorfs.engine.fault.FaultPoints;
 
 /** Files of many sizes read back identically before and after destage, and land in both stores. */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class ITestRoundTrip {
-  private static MirrorTestCluster cluster;
-  private static FileSystem fs;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = MirrorTestCluster.shared();
-    fs = cluster.newClient();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    fs.close();
-  }
+class ITestRoundTrip extends SharedClusterTest {
 
   @Test
   void smallFilesBeforeAndAfterDestage() throws Exception {

@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -98,7 +97,7 @@ class ITestStoreOutage {
           throw new UncheckedIOException(e);
         }
       });
-      assertThat(notDoneWithin(more, 2000)).as("writes beyond the cache wait for the store")
+      assertThat(TestData.notDoneWithin(more, 2000)).as("writes beyond the cache wait for the store")
           .isTrue();
       assertThat(cluster.status(site).cacheUsedBytes()).isLessThanOrEqualTo(CACHE);
 
@@ -136,15 +135,6 @@ class ITestStoreOutage {
       int n = (int) Math.min(buf.length, from + length - pos);
       TestData.fill(seed, pos, buf, n);
       out.write(buf, 0, n);
-    }
-  }
-
-  private static boolean notDoneWithin(CompletableFuture<?> f, long millis) throws Exception {
-    try {
-      f.get(millis, TimeUnit.MILLISECONDS);
-      return false;
-    } catch (TimeoutException e) {
-      return true;
     }
   }
 }

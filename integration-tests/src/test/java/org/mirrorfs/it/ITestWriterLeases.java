@@ -9,8 +9,6 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LeaseRecoverable;
 import org.apache.hadoop.fs.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,20 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * recovered or expires (mirror.lease.timeout, 3 s in these tests); acknowledged bytes stay.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class ITestWriterLeases {
-  private static MirrorTestCluster cluster;
-  private static FileSystem fs;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = MirrorTestCluster.shared();
-    fs = cluster.newClient();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    fs.close();
-  }
+class ITestWriterLeases extends SharedClusterTest {
 
   @Test
   void recoverLeaseClosesADeadWritersFileAtItsAcknowledgedLength() throws Exception {

@@ -114,4 +114,15 @@ public final class TestData {
   public static long largeBytes() {
     return Long.getLong("mirror.test.large.mib", 300) << 20;
   }
+
+  /** True if the future is still not done after {@code millis}: a writer that must wait, waits. */
+  public static boolean notDoneWithin(java.util.concurrent.CompletableFuture<?> f, long millis)
+      throws Exception {
+    try {
+      f.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+      return false;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return true;
+    }
+  }
 }

@@ -1,5 +1,7 @@
 package org.mirrorfs.engine;
 
+import org.mirrorfs.coordination.ZkConfigKeys;
+
 /** Every engine configuration key, with its default beside it. Documented in docs/configuration.md. */
 public final class EngineConfigKeys {
   private EngineConfigKeys() {}
@@ -32,17 +34,14 @@ public final class EngineConfigKeys {
     return "mirror.site." + site + "." + suffix;
   }
 
-  /** ZooKeeper connect string. */
-  public static final String ZK_QUORUM = "mirror.zookeeper.quorum";
-  public static final String ZK_QUORUM_DEFAULT = "localhost:2181";
-
-  /** ZooKeeper session timeout (a time duration, e.g. 10s). */
-  public static final String ZK_SESSION_TIMEOUT = "mirror.zookeeper.session.timeout";
-  public static final long ZK_SESSION_TIMEOUT_DEFAULT_MS = 10_000;
-
-  /** How long to wait for a ZooKeeper connection. */
-  public static final String ZK_CONNECTION_TIMEOUT = "mirror.zookeeper.connection.timeout";
-  public static final long ZK_CONNECTION_TIMEOUT_DEFAULT_MS = 10_000;
+  /** ZooKeeper connect string (shared with clients: see ZkConfigKeys). */
+  public static final String ZK_QUORUM = ZkConfigKeys.QUORUM;
+  public static final String ZK_QUORUM_DEFAULT = ZkConfigKeys.QUORUM_DEFAULT;
+  public static final String ZK_SESSION_TIMEOUT = ZkConfigKeys.SESSION_TIMEOUT;
+  public static final long ZK_SESSION_TIMEOUT_DEFAULT_MS = ZkConfigKeys.SESSION_TIMEOUT_DEFAULT_MS;
+  public static final String ZK_CONNECTION_TIMEOUT = ZkConfigKeys.CONNECTION_TIMEOUT;
+  public static final long ZK_CONNECTION_TIMEOUT_DEFAULT_MS =
+      ZkConfigKeys.CONNECTION_TIMEOUT_DEFAULT_MS;
 
   /** Cache capacity in bytes (suffixes k, m, g accepted), charged in allocator bytes. */
   public static final String CACHE_CAPACITY = "mirror.cache.capacity";
