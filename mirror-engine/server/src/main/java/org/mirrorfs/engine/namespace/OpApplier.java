@@ -76,15 +76,17 @@ public final class OpApplier {
         destager.schedule(file);
       }
     } else if (op instanceof NamespaceOp.SetTimes t) {
-      retry.run("setTimes " + t.path(), () -> {
-        store.setTimes(t.path(), t.modificationTime(), t.accessTime());
-        return null;
-      }, stopping);
+      // Pending first, store second: a destager that closes the file before seeing the
+      // pending times has finished closing before the store's times are set here.
       for (CachedFile f : table.all()) {
         if (f.storePath().equals(t.path()) && !f.finished(false)) {
           f.pendingTimes(t.modificationTime(), t.accessTime());
         }
       }
+      retry.run("setTimes " + t.path(), () -> {
+        store.setTimes(t.path(), t.modificationTime(), t.accessTime());
+        return null;
+      }, stopping);
     } else if (op instanceof NamespaceOp.SetPermission p) {
       retry.run("setPermission " + p.path(), () -> {
         store.setPermission(p.path(), p.permission());
