@@ -230,8 +230,9 @@ public final class MirrorEngine implements Closeable {
     int dirty = 0;
     for (CachedFile f : table.all()) {
       long u = f.undestagedBytes();
-      if (u > 0) {
-        lag += u;
+      lag += u;
+      // Dirty: bytes not yet destaged here, or a closed file whose store stream is still open.
+      if (u > 0 || (f.closed() && !f.finished(false))) {
         dirty++;
       }
     }
