@@ -8,8 +8,9 @@ public final class ControlMessages {
 
   /**
    * An engine's state: cache fill and its high-water mark, bytes received and not yet destaged
-   * here, files not finished here (bytes to destage, or a store file still to close), the peer link, and log positions (the primary's last
-   * logged entry; the highest entry the secondary has applied to its store).
+   * here, files not finished here (bytes to destage, or a store file still to close), the peer
+   * link, and log positions (the primary's last logged entry; the highest entry the secondary
+   * has applied to its store).
    */
   public record EngineStatusReply(long callId, String site, String role, long epoch,
       long cacheUsedBytes, long cachePeakBytes, long cacheCapacityBytes, long destageLagBytes,
