@@ -45,10 +45,13 @@ public final class BenchMain {
     }
     long t0 = System.nanoTime();
     try {
-      String report = measureAndReport(options);
-      System.out.println(report);
+      ResultTable table = measureAndReport(options);
       LOG.info("bench finished in {} s; report written to {}", (System.nanoTime() - t0)
           / 1_000_000_000, options.out());
+      if (!table.failures().isEmpty()) {
+        LOG.error("{} measurement(s) failed; the report lists them", table.failures().size());
+        return 1;
+      }
       return 0;
     } catch (Exception e) {
       LOG.error("bench failed: {}", e.toString(), e);
@@ -61,7 +64,8 @@ public final class BenchMain {
     }
   }
 
-  private static String measureAndReport(BenchOptions options) throws IOException {
+  /** Runs everything, prints the report and writes it with its chart. */
+  private static ResultTable measureAndReport(BenchOptions options) throws IOException {
     File dir = options.dir().getAbsoluteFile();
     String[] existing = dir.list();
     if (existing != null && existing.length > 0 && !new File(dir, MARKER).isFile()) {
@@ -78,9 +82,18 @@ public final class BenchMain {
     boolean peakPerRun;
     try (BenchEnvironment env = BenchEnvironment.start(dir, sizes, options.jfr())) {
       BenchRunner runner = new BenchRunner(env.systems(), env.engines(), env.zkWrites());
-      table = runner.run(sizes, options.warmUpSizes(), options.runs(), options.workloads());
+      table = runner.run(sizes, options.warmUpSizes(), options.runs(), options.workloads(),
+          t -> writeReport(options, t, runner.peakPerWorkload()));
       peakPerRun = runner.peakPerWorkload();
     }
+    String report = writeReport(options, table, peakPerRun);
+    System.out.println(report);
+    return table;
+  }
+
+  /** Writes the report and its chart; returns the report. */
+  private static String writeReport(BenchOptions options, ResultTable table, boolean peakPerRun)
+      throws IOException {
     File out = options.out().getAbsoluteFile();
     File chart = new File(out.getParentFile(), CHART);
     boolean charted = LatencyChart.write(table, Workload.FLUSH_64K, chart);
@@ -89,6 +102,7 @@ public final class BenchMain {
     String report = new ReportWriter(table, options, MachineInfo.describe(), date,
         charted ? CHART : null, peakPerRun).render();
     Files.writeString(out.toPath(), report, StandardCharsets.UTF_8);
+    LOG.info("report with {} measured run(s) written to {}", table.completedRuns(), out);
     return report;
   }
 

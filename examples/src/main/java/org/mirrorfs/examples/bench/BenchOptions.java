@@ -19,7 +19,7 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
       "HDFS MiniDFSCluster and a bare relay, measures every system on the same workloads and",
       "writes a report with ratios, the issue's targets and a flush-latency CDF chart.",
       "",
-      "  --quick      small sizes, one run: about a minute (what CI runs)",
+      "  --quick      small sizes, one run: about a minute and a half (what CI runs)",
       "  --runs N     measured runs after the warm-up (default 3, quick 1); medians reported",
       "  --out FILE   the report (default docs/benchmarks.md); the chart goes beside it",
       "  --dir DIR    scratch directory for stores and logs (default .mirror-bench, removed",
@@ -57,7 +57,7 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
     return quick ? BenchSizes.quick() : BenchSizes.full();
   }
 
-  /** Full runs warm up at the quick sizes; quick runs at a quarter of them or less. */
+  /** Full runs warm up at the quick sizes; quick runs at an eighth of them. */
   BenchSizes warmUpSizes() {
     return quick ? BenchSizes.quick().warmUp() : BenchSizes.quick();
   }

@@ -35,8 +35,13 @@ final class BenchRunner {
     return meter.peakResettable();
   }
 
-  ResultTable run(BenchSizes sizes, BenchSizes warmUp, int runs, Set<Workload> workloads)
-      throws IOException {
+  /** What to do with the table after each measured run (the report is rewritten). */
+  interface RunListener {
+    void runCompleted(ResultTable table) throws IOException;
+  }
+
+  ResultTable run(BenchSizes sizes, BenchSizes warmUp, int runs, Set<Workload> workloads,
+      RunListener listener) throws IOException {
     this.workloads = workloads;
     ResultTable table = new ResultTable();
     LOG.info("warm-up pass; ZooKeeper zxid {}", zk.lastZxid());
@@ -44,6 +49,8 @@ final class BenchRunner {
     for (int r = 1; r <= runs; r++) {
       LOG.info("run {} of {}", r, runs);
       pass(r, sizes, table);
+      table.runCompleted();
+      listener.runCompleted(table);
     }
     return table;
   }
@@ -60,12 +67,21 @@ final class BenchRunner {
         }
         String name = w == Workload.READ_BACK ? FlushWorkload.fileName(fileBase(Workload
             .FLUSH_64K, run), 0) : fileBase(w, run);
-        Measurement m = measure(s, driver, name);
-        if (table != null) {
-          table.add(s, w, m);
+        String label = (run == 0 ? "warm-up " : "run " + run + " ") + w.id + " " + s.name();
+        try {
+          Measurement m = measure(s, driver, name);
+          if (table != null) {
+            table.add(s, w, m);
+          }
+          LOG.info("{}: {}", label, describe(w, m));
+        } catch (IOException | RuntimeException e) {
+          // One failed measurement leaves a gap in the report, not a lost run.
+          LOG.error("{} failed: {}", label, e.toString(), e);
+          if (table != null) {
+            table.fail(s, w, label + ": " + e);
+          }
+          continue;
         }
-        LOG.info("{} {} {}: {}", run == 0 ? "warm-up" : "run " + run, w.id, s.name(),
-            describe(w, m));
         if (w == Workload.READ_BACK) {
           WorkloadDriver.of(Workload.FLUSH_64K, sizes).cleanUp(s, fileBase(Workload.FLUSH_64K,
               run));

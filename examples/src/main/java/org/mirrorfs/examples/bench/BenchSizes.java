@@ -14,17 +14,16 @@ record BenchSizes(long flushBytes, long streamBytes, int concurrentWriters,
         1024 * MIB);
   }
 
-  /** About a minute in all: 16 MiB, 64 MiB, 8 x 2 MiB, 200 files, 32 MiB cache, 128 MiB. */
+  /** About a minute in all: 8 MiB, 32 MiB, 8 x 1 MiB, 100 files, 16 MiB cache, 64 MiB. */
   static BenchSizes quick() {
-    return new BenchSizes(16 * MIB, 64 * MIB, 8, 2 * MIB, 200, 4096, 32 * MIB, 128 * MIB);
+    return new BenchSizes(8 * MIB, 32 * MIB, 8, MIB, 100, 4096, 16 * MIB, 64 * MIB);
   }
 
-  /** A quarter or less of these sizes: loads every code path, measured by nobody. */
+  /** An eighth of these sizes: loads every code path, measured by nobody. */
   BenchSizes warmUp() {
-    return new BenchSizes(Math.min(flushBytes / 4, 4 * MIB), Math.min(streamBytes / 4, 16 * MIB),
-        concurrentWriters, Math.min(concurrentBytesPerWriter / 4, MIB),
-        Math.min(smallFiles / 4, 50), smallFileBytes, cacheBytes,
-        Math.min(sustainedBytes / 4, 32 * MIB));
+    return new BenchSizes(flushBytes / 8, streamBytes / 8, concurrentWriters,
+        concurrentBytesPerWriter / 8, smallFiles / 8, smallFileBytes, cacheBytes,
+        sustainedBytes / 8);
   }
 
   long concurrentBytes() {

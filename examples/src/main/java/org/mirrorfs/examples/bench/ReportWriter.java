@@ -47,6 +47,11 @@ final class ReportWriter {
     for (Workload w : Workload.reportOrder()) {
       resultsTable(b, w);
     }
+    if (!table.failures().isEmpty()) {
+      b.append("## Failed measurements\n\n");
+      table.failures().forEach(f -> b.append("- ").append(f).append('\n'));
+      b.append('\n');
+    }
     ratiosSection(b);
     if (chartName != null) {
       b.append("## Flush-latency CDF (W1)\n\n![W1 flush latency CDF per system](")
@@ -60,8 +65,11 @@ final class ReportWriter {
     b.append("## Machine, versions, set-up\n\n| | |\n|---|---|\n");
     machine.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
     b.append("| command | `").append(options.commandLine()).append("` |\n");
-    b.append("| runs | a warm-up pass, then ").append(options.runs())
-        .append(" measured run(s); each workload runs on every system in turn |\n");
+    b.append("| runs | a warm-up pass, then ").append(table.completedRuns())
+        .append(" measured run(s)")
+        .append(table.completedRuns() < options.runs() ? " of the " + options.runs()
+            + " asked for (the report is rewritten after each run; this one was stopped)" : "")
+        .append("; each workload runs on every system in turn |\n");
     b.append("| sizes | ").append(sizes.describe()).append(" |\n");
     b.append("| mirror | two engine JVMs (-Xmx512m), cache ").append(sizes.cacheBytes() >> 20)
         .append(" MiB each, each destaging to its own MiniDFSCluster (1 DataNode, "

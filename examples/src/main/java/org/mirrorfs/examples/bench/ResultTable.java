@@ -11,11 +11,33 @@ import org.HdrHistogram.Histogram;
 final class ResultTable {
   private final Map<String, Map<Workload, List<Measurement>>> runs = new LinkedHashMap<>();
   private final Map<String, SystemUnderTest> systems = new LinkedHashMap<>();
+  private final List<String> failures = new ArrayList<>();
+  private int completedRuns;
+
+  synchronized void runCompleted() {
+    completedRuns++;
+  }
+
+  /** Measured runs finished so far (the report is rewritten after each). */
+  synchronized int completedRuns() {
+    return completedRuns;
+  }
 
   synchronized void add(SystemUnderTest system, Workload w, Measurement m) {
     systems.putIfAbsent(system.name(), system);
     runs.computeIfAbsent(system.name(), k -> new LinkedHashMap<>())
         .computeIfAbsent(w, k -> new ArrayList<>()).add(m);
+  }
+
+  /** Records a measurement that failed; the report lists these. */
+  synchronized void fail(SystemUnderTest system, Workload w, String what) {
+    systems.putIfAbsent(system.name(), system);
+    runs.computeIfAbsent(system.name(), k -> new LinkedHashMap<>());
+    failures.add(what);
+  }
+
+  synchronized List<String> failures() {
+    return new ArrayList<>(failures);
   }
 
   synchronized List<String> systemNames() {
