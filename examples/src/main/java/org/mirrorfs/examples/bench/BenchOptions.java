@@ -1,0 +1,102 @@
+package org.mirrorfs.examples.bench;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** The command line of {@code bin/mirror bench}. */
+record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, boolean help,
+    Set<Workload> workloads, List<String> args) {
+
+  static final String USAGE = String.join("\n",
+      "Usage: mirror bench [--quick] [--runs N] [--out FILE] [--dir DIR] [--workloads W1,..]",
+      "                    [--jfr]",
+      "",
+      "Starts ZooKeeper, two engines (separate processes) on MiniDFSCluster stores, a plain",
+      "HDFS MiniDFSCluster and a bare relay, measures every system on the same workloads and",
+      "writes a report with ratios, the issue's targets and a flush-latency CDF chart.",
+      "",
+      "  --quick      small sizes, one run: about a minute and a half (what CI runs)",
+      "  --runs N     measured runs after the warm-up (default 3, quick 1); medians reported",
+      "  --out FILE   the report (default docs/benchmarks.md); the chart goes beside it",
+      "  --dir DIR    scratch directory for stores and logs (default .mirror-bench, removed",
+      "               at the end)",
+      "  --workloads  only these, e.g. W1,W2 (W6 needs W1); default all six",
+      "  --jfr        record a JFR profile of each engine (kept in DIR, which is then kept)",
+      "");
+
+  static BenchOptions parse(String[] argv) {
+    boolean quick = false;
+    Integer runs = null;
+    File out = new File("docs/benchmarks.md");
+    File dir = new File(".mirror-bench");
+    boolean jfr = false;
+    boolean help = false;
+    Set<Workload> workloads = EnumSet.allOf(Workload.class);
+    for (int i = 0; i < argv.length; i++) {
+      String a = argv[i];
+      switch (a) {
+        case "--quick" -> quick = true;
+        case "--jfr" -> jfr = true;
+        case "--help", "-h" -> help = true;
+        case "--runs" -> runs = parseRuns(value(argv, ++i, a));
+        case "--out" -> out = new File(value(argv, ++i, a));
+        case "--dir" -> dir = new File(value(argv, ++i, a));
+        case "--workloads" -> workloads = parseWorkloads(value(argv, ++i, a));
+        default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
+      }
+    }
+    return new BenchOptions(quick, runs != null ? runs : quick ? 1 : 3, out, dir, jfr, help,
+        workloads, new ArrayList<>(List.of(argv)));
+  }
+
+  BenchSizes sizes() {
+    return quick ? BenchSizes.quick() : BenchSizes.full();
+  }
+
+  /** Full runs warm up at the quick sizes; quick runs at an eighth of them. */
+  BenchSizes warmUpSizes() {
+    return quick ? BenchSizes.quick().warmUp() : BenchSizes.quick();
+  }
+
+  String commandLine() {
+    return ("bin/mirror bench " + String.join(" ", args)).trim();
+  }
+
+  private static String value(String[] argv, int i, String option) {
+    if (i >= argv.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return argv[i];
+  }
+
+  private static Set<Workload> parseWorkloads(String list) {
+    Set<Workload> chosen = EnumSet.noneOf(Workload.class);
+    for (String id : list.split(",")) {
+      String want = id.trim().toUpperCase(Locale.ROOT);
+      Workload w = EnumSet.allOf(Workload.class).stream().filter(x -> x.id.equals(want))
+          .findFirst().orElseThrow(() -> new IllegalArgumentException("--workloads: unknown "
+              + "workload '" + id + "' (W1 to W6)"));
+      chosen.add(w);
+    }
+    if (chosen.contains(Workload.READ_BACK) && !chosen.contains(Workload.FLUSH_64K)) {
+      throw new IllegalArgumentException("--workloads: W6 reads back W1's file; add W1");
+    }
+    return chosen;
+  }
+
+  private static int parseRuns(String s) {
+    try {
+      int n = Integer.parseInt(s);
+      if (n < 1) {
+        throw new IllegalArgumentException("--runs must be at least 1, not " + s);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--runs takes a number, not '" + s + "'");
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package org.mirrorfs.examples.bench;
+
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every workload on every system that supports it: a warm-up pass at small sizes, then
+ * the measured runs. Within a run each workload goes through all systems in turn, so a slow
+ * spell of the machine spreads over them rather than landing on one. Before each measurement
+ * the engines finish destaging; after a mirror measurement the clock has stopped but the costs
+ * are read only once the engines are quiet again, so CPU includes destage.
+ */
+final class BenchRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(BenchRunner.class);
+  private static final long QUIET_TIMEOUT_MS = 600_000;
+
+  private final List<SystemUnderTest> systems;
+  private final EnginePair engines;
+  private final ProcessMeter meter = new ProcessMeter();
+  private final ZkWriteCounter zk;
+  private Set<Workload> workloads = EnumSet.allOf(Workload.class);
+
+  BenchRunner(List<SystemUnderTest> systems, EnginePair engines, ZkWriteCounter zk) {
+    this.systems = systems;
+    this.engines = engines;
+    this.zk = zk;
+  }
+
+  /** Whether peak RSS figures cover one workload each (else: since the process started). */
+  boolean peakPerWorkload() {
+    return meter.peakResettable();
+  }
+
+  /** What to do with the table after each measured run (the report is rewritten). */
+  interface RunListener {
+    void runCompleted(ResultTable table) throws IOException;
+  }
+
+  ResultTable run(BenchSizes sizes, BenchSizes warmUp, int runs, Set<Workload> workloads,
+      RunListener listener) throws IOException {
+    this.workloads = workloads;
+    ResultTable table = new ResultTable();
+    LOG.info("warm-up pass; ZooKeeper zxid {}", zk.lastZxid());
+    pass(0, warmUp, null);
+    for (int r = 1; r <= runs; r++) {
+      LOG.info("run {} of {}", r, runs);
+      pass(r, sizes, table);
+      table.runCompleted();
+      listener.runCompleted(table);
+    }
+    return table;
+  }
+
+  private void pass(int run, BenchSizes sizes, ResultTable table) throws IOException {
+    for (Workload w : Workload.values()) {
+      if (!workloads.contains(w)) {
+        continue;
+      }
+      WorkloadDriver driver = WorkloadDriver.of(w, sizes);
+      for (SystemUnderTest s : systems) {
+        if (!s.supports(w)) {
+          continue;
+        }
+        String name = w == Workload.READ_BACK ? FlushWorkload.fileName(fileBase(Workload
+            .FLUSH_64K, run), 0) : fileBase(w, run);
+        String label = (run == 0 ? "warm-up " : "run " + run + " ") + w.id + " " + s.name();
+        try {
+          Measurement m = measure(s, driver, name);
+          if (table != null) {
+            table.add(s, w, m);
+          }
+          LOG.info("{}: {}", label, describe(w, m));
+        } catch (IOException | RuntimeException e) {
+          // One failed measurement leaves a gap in the report, not a lost run.
+          LOG.error("{} failed: {}", label, e.toString(), e);
+          if (table != null) {
+            table.fail(s, w, label + ": " + e);
+          }
+          continue;
+        }
+        if (w == Workload.READ_BACK) {
+          WorkloadDriver.of(Workload.FLUSH_64K, sizes).cleanUp(s, fileBase(Workload.FLUSH_64K,
+              run));
+        } else if (w != Workload.FLUSH_64K || !s.supports(Workload.READ_BACK)
+            || !workloads.contains(Workload.READ_BACK)) {
+          driver.cleanUp(s, name);
+        }
+      }
+    }
+  }
+
+  private Measurement measure(SystemUnderTest s, WorkloadDriver driver, String name)
+      throws IOException {
+    engines.awaitQuiet(QUIET_TIMEOUT_MS);
+    List<Long> pids = s.serverPids();
+    boolean engine = s.onEngines();
+    long cpu0 = pids.isEmpty() ? 0 : meter.cpuNanos(pids);
+    long zx0 = engine ? zk.lastZxid() : 0;
+    meter.resetPeak(pids);
+    Timing t = driver.run(s, name);
+    if (engine) {
+      engines.awaitQuiet(QUIET_TIMEOUT_MS);
+    }
+    return new Measurement(t, pids.isEmpty() ? -1 : meter.cpuNanos(pids) - cpu0,
+        pids.isEmpty() ? -1 : meter.peakBytes(pids), engine ? zk.lastZxid() - zx0 : -1);
+  }
+
+  private static String fileBase(Workload w, int run) {
+    return w.id + "-r" + run;
+  }
+
+  private static String describe(Workload w, Measurement m) {
+    StringBuilder b = new StringBuilder(String.format("%.1f MiB/s", m.mibPerSecond()));
+    if (w == Workload.SMALL_FILES) {
+      b.append(String.format(", %.0f files/s", m.opsPerSecond()));
+    }
+    if (w.hasLatency()) {
+      b.append(String.format(", p50 %.0f us, p99 %.0f us", m.latencyMicros(50),
+          m.latencyMicros(99)));
+    }
+    if (m.engineCpuNanos() >= 0) {
+      b.append(String.format(", server CPU %.2f s/GiB", m.cpuSecondsPerGib()));
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,43 @@
+package org.mirrorfs.examples.bench;
+
+/** How much each workload moves, and the engine cache that W5 is a multiple of. */
+record BenchSizes(long flushBytes, long streamBytes, int concurrentWriters,
+    long concurrentBytesPerWriter, int smallFiles, int smallFileBytes, long cacheBytes,
+    long sustainedBytes) {
+
+  static final int PACKET = 64 * 1024;
+  private static final long MIB = 1L << 20;
+
+  /** The sizes: 256 MiB, 1 GiB, 8 x 32 MiB, 5,000 files, 256 MiB cache, 1 GiB. */
+  static BenchSizes full() {
+    return new BenchSizes(256 * MIB, 1024 * MIB, 8, 32 * MIB, 5000, 4096, 256 * MIB,
+        1024 * MIB);
+  }
+
+  /** About a minute in all: 8 MiB, 32 MiB, 8 x 1 MiB, 100 files, 16 MiB cache, 64 MiB. */
+  static BenchSizes quick() {
+    return new BenchSizes(8 * MIB, 32 * MIB, 8, MIB, 100, 4096, 16 * MIB, 64 * MIB);
+  }
+
+  /** An eighth of these sizes: loads every code path, measured by nobody. */
+  BenchSizes warmUp() {
+    return new BenchSizes(flushBytes / 8, streamBytes / 8, concurrentWriters,
+        concurrentBytesPerWriter / 8, smallFiles / 8, smallFileBytes, cacheBytes,
+        sustainedBytes / 8);
+  }
+
+  long concurrentBytes() {
+    return concurrentBytesPerWriter * concurrentWriters;
+  }
+
+  String describe() {
+    return String.format("W1 %s with 64 KiB flushes; W2 %s; W3 %d writers x %s; W4 %,d files "
+        + "x %d B; W5 %s (4x a %s cache); W6 reads W1's file",
+        mib(flushBytes), mib(streamBytes), concurrentWriters, mib(concurrentBytesPerWriter),
+        smallFiles, smallFileBytes, mib(sustainedBytes), mib(cacheBytes));
+  }
+
+  private static String mib(long bytes) {
+    return bytes % (1L << 30) == 0 ? (bytes >> 30) + " GiB" : (bytes >> 20) + " MiB";
+  }
+}

@@ -1,0 +1,26 @@
+package org.mirrorfs.examples.bench;
+
+import java.io.IOException;
+
+/**
+ * W5: one writer streams four times the engine cache, then hsync and close; the clock stops
+ * when every byte is durable on every store, so destage speed shows.
+ */
+final class SustainedWorkload implements WorkloadDriver {
+  private final long bytes;
+
+  SustainedWorkload(long bytes) {
+    this.bytes = bytes;
+  }
+
+  @Override
+  public Timing run(SystemUnderTest system, String name) throws IOException {
+    BenchStream out = system.create(name, 0);
+    long t0 = System.nanoTime();
+    try (out) {
+      Payload.stream(out, bytes);
+      out.sync();
+    }
+    return new Timing(bytes, bytes / BenchSizes.PACKET, System.nanoTime() - t0, null);
+  }
+}
