@@ -42,6 +42,11 @@ final class MirrorSystem implements SystemUnderTest {
   }
 
   @Override
+  public boolean acksWaitForStores() {
+    return mode.equals("destage");
+  }
+
+  @Override
   public boolean onEngines() {
     return true;
   }
