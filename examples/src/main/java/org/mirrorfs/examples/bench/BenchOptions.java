@@ -32,9 +32,10 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
       "",
       "Diagnostics (their figures are not comparable with a plain run):",
       "  --engine-conf KEY=VALUE  one more engine setting (repeatable)",
-      "  --hold-destage           hold both engines' destage while a mirror workload runs,",
-      "                           released before its clock stops waiting for quiet (the",
-      "                           workload must fit in the cache: use with --quick or W1/W3)",
+      "  --hold-destage           hold both engines' destage while a cache- or local-mode",
+      "                           workload is timed, release it when the clock stops (the",
+      "                           workload must fit in the cache, e.g. W1 with",
+      "                           --engine-conf mirror.cache.capacity=400m)",
       "");
 
   static BenchOptions parse(String[] argv) {
