@@ -27,10 +27,11 @@ final class BenchEnvironment implements Closeable {
   private EnginePair engines;
   private ZkWriteCounter zkWrites;
 
-  static BenchEnvironment start(File dir, BenchSizes sizes, boolean jfr) throws IOException {
+  static BenchEnvironment start(File dir, BenchSizes sizes, BenchOptions options)
+      throws IOException {
     BenchEnvironment env = new BenchEnvironment();
     try {
-      env.startAll(dir, sizes, jfr);
+      env.startAll(dir, sizes, options);
       return env;
     } catch (IOException | RuntimeException e) {
       env.close();
@@ -38,7 +39,7 @@ final class BenchEnvironment implements Closeable {
     }
   }
 
-  private void startAll(File dir, BenchSizes sizes, boolean jfr) throws IOException {
+  private void startAll(File dir, BenchSizes sizes, BenchOptions options) throws IOException {
     long t0 = System.nanoTime();
     EmbeddedZooKeeper zk = new EmbeddedZooKeeper(0, new File(dir, "zk"));
     started.add(zk);
@@ -51,7 +52,7 @@ final class BenchEnvironment implements Closeable {
     URI uriB = URI.create("hdfs://localhost:" + storeB.getNameNodePort());
 
     engines = new EnginePair(dir, zk.connectString(), Map.of("a", uriA.resolve("/site-a"),
-        "b", uriB.resolve("/site-b")), sizes.cacheBytes(), jfr);
+        "b", uriB.resolve("/site-b")), sizes.cacheBytes(), options.jfr(), engineConf(options));
     started.add(engines);
 
     File relayLog = new File(dir, "relay.log");
@@ -68,6 +69,14 @@ final class BenchEnvironment implements Closeable {
     systems.add(new RawTcpSystem(terminal.address(), List.of(terminal.pid())));
     systems.add(new StoresDirectSystem(uriA, uriB));
     LOG.info("everything started in {} s", (System.nanoTime() - t0) / 1_000_000_000);
+  }
+
+  private static Map<String, String> engineConf(BenchOptions options) {
+    Map<String, String> conf = new java.util.LinkedHashMap<>(options.engineConf());
+    if (options.holdDestage()) {
+      conf.put("mirror.test.hooks.enabled", "true");
+    }
+    return conf;
   }
 
   private MiniDFSCluster dfs(File base, int dataNodes, int replication) throws IOException {

@@ -80,8 +80,9 @@ public final class BenchMain {
     LOG.info("bench: {} measured run(s); {}", options.runs(), sizes.describe());
     ResultTable table;
     boolean peakPerRun;
-    try (BenchEnvironment env = BenchEnvironment.start(dir, sizes, options.jfr())) {
-      BenchRunner runner = new BenchRunner(env.systems(), env.engines(), env.zkWrites());
+    try (BenchEnvironment env = BenchEnvironment.start(dir, sizes, options)) {
+      BenchRunner runner = new BenchRunner(env.systems(), env.engines(), env.zkWrites(),
+          options.holdDestage());
       table = runner.run(sizes, options.warmUpSizes(), options.runs(), options.workloads(),
           t -> writeReport(options, t, runner.peakPerWorkload()));
       peakPerRun = runner.peakPerWorkload();
@@ -95,6 +96,10 @@ public final class BenchMain {
   private static String writeReport(BenchOptions options, ResultTable table, boolean peakPerRun)
       throws IOException {
     File out = options.out().getAbsoluteFile();
+    File parent = out.getParentFile();
+    if (!parent.isDirectory() && !parent.mkdirs()) {
+      throw new IOException("cannot create " + parent + " for the report");
+    }
     File chart = new File(out.getParentFile(), CHART);
     boolean charted = LatencyChart.write(table, Workload.FLUSH_64K, chart);
     String date = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern(

@@ -3,13 +3,16 @@ package org.mirrorfs.examples.bench;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** The command line of {@code bin/mirror bench}. */
 record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, boolean help,
-    Set<Workload> workloads, List<String> args) {
+    Set<Workload> workloads, Map<String, String> engineConf, boolean holdDestage,
+    List<String> args) {
 
   static final String USAGE = String.join("\n",
       "Usage: mirror bench [--quick] [--runs N] [--out FILE] [--dir DIR] [--workloads W1,..]",
@@ -26,6 +29,13 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
       "               at the end)",
       "  --workloads  only these, e.g. W1,W2 (W6 needs W1); default all six",
       "  --jfr        record a JFR profile of each engine (kept in DIR, which is then kept)",
+      "",
+      "Diagnostics (their figures are not comparable with a plain run):",
+      "  --engine-conf KEY=VALUE  one more engine setting (repeatable)",
+      "  --hold-destage           hold both engines' destage while a cache- or local-mode",
+      "                           workload is timed, release it when the clock stops (the",
+      "                           workload must fit in the cache, e.g. W1 with",
+      "                           --engine-conf mirror.cache.capacity=400m)",
       "");
 
   static BenchOptions parse(String[] argv) {
@@ -36,6 +46,8 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
     boolean jfr = false;
     boolean help = false;
     Set<Workload> workloads = EnumSet.allOf(Workload.class);
+    Map<String, String> engineConf = new LinkedHashMap<>();
+    boolean holdDestage = false;
     for (int i = 0; i < argv.length; i++) {
       String a = argv[i];
       switch (a) {
@@ -46,11 +58,20 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
         case "--out" -> out = new File(value(argv, ++i, a));
         case "--dir" -> dir = new File(value(argv, ++i, a));
         case "--workloads" -> workloads = parseWorkloads(value(argv, ++i, a));
+        case "--hold-destage" -> holdDestage = true;
+        case "--engine-conf" -> {
+          String kv = value(argv, ++i, a);
+          int eq = kv.indexOf('=');
+          if (eq <= 0) {
+            throw new IllegalArgumentException("--engine-conf takes KEY=VALUE, not '" + kv + "'");
+          }
+          engineConf.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
         default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
       }
     }
     return new BenchOptions(quick, runs != null ? runs : quick ? 1 : 3, out, dir, jfr, help,
-        workloads, new ArrayList<>(List.of(argv)));
+        workloads, engineConf, holdDestage, new ArrayList<>(List.of(argv)));
   }
 
   BenchSizes sizes() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.mirrorfs.engine.fault.FaultPoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +25,14 @@ final class BenchRunner {
   private final ZkWriteCounter zk;
   private Set<Workload> workloads = EnumSet.allOf(Workload.class);
 
-  BenchRunner(List<SystemUnderTest> systems, EnginePair engines, ZkWriteCounter zk) {
+  private final boolean holdDestage;
+
+  BenchRunner(List<SystemUnderTest> systems, EnginePair engines, ZkWriteCounter zk,
+      boolean holdDestage) {
     this.systems = systems;
     this.engines = engines;
     this.zk = zk;
+    this.holdDestage = holdDestage;
   }
 
   /** Whether peak RSS figures cover one workload each (else: since the process started). */
@@ -69,7 +74,7 @@ final class BenchRunner {
             .FLUSH_64K, run), 0) : fileBase(w, run);
         String label = (run == 0 ? "warm-up " : "run " + run + " ") + w.id + " " + s.name();
         try {
-          Measurement m = measure(s, driver, name);
+          Measurement m = measure(s, w, driver, name);
           if (table != null) {
             table.add(s, w, m);
           }
@@ -93,15 +98,27 @@ final class BenchRunner {
     }
   }
 
-  private Measurement measure(SystemUnderTest s, WorkloadDriver driver, String name)
-      throws IOException {
+  private Measurement measure(SystemUnderTest s, Workload w, WorkloadDriver driver,
+      String name) throws IOException {
     engines.awaitQuiet(QUIET_TIMEOUT_MS);
     List<Long> pids = s.serverPids();
     boolean engine = s.onEngines();
     long cpu0 = pids.isEmpty() ? 0 : meter.cpuNanos(pids);
     long zx0 = engine ? zk.lastZxid() : 0;
     meter.resetPeak(pids);
-    Timing t = driver.run(s, name);
+    // Destage can be held only where nothing waits for it: not destage mode, not W5's hsync.
+    boolean hold = holdDestage && engine && !s.acksWaitForStores() && w != Workload.SUSTAINED;
+    if (hold) {
+      engines.faultBoth(FaultPoints.DESTAGE_WRITE, "hold");
+    }
+    Timing t;
+    try {
+      t = driver.run(s, name);
+    } finally {
+      if (hold) {
+        engines.faultBoth(FaultPoints.DESTAGE_WRITE, "release");
+      }
+    }
     if (engine) {
       engines.awaitQuiet(QUIET_TIMEOUT_MS);
     }

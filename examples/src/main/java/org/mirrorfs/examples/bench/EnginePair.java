@@ -30,8 +30,8 @@ final class EnginePair implements Closeable {
   private final List<ControlClient> controls = new ArrayList<>();
 
   EnginePair(File base, String zkConnect, Map<String, URI> stores, long cacheBytes,
-      boolean jfr) throws IOException {
-    File conf = writeConf(base, zkConnect, stores, cacheBytes);
+      boolean jfr, Map<String, String> extraConf) throws IOException {
+    File conf = writeConf(base, zkConnect, stores, cacheBytes, extraConf);
     try {
       for (String site : SITES) {
         long t0 = System.nanoTime();
@@ -59,7 +59,7 @@ final class EnginePair implements Closeable {
   }
 
   private static File writeConf(File base, String zkConnect, Map<String, URI> stores,
-      long cacheBytes) throws IOException {
+      long cacheBytes, Map<String, String> extraConf) throws IOException {
     Configuration c = new Configuration(false);
     c.set("mirror.cluster", CLUSTER);
     c.set("mirror.sites", String.join(",", SITES));
@@ -75,6 +75,7 @@ final class EnginePair implements Closeable {
       c.set("mirror.site." + site + ".store", stores.get(site).toString());
       c.set("mirror.site." + site + ".state.dir", new File(base, "state-" + site).getPath());
     }
+    extraConf.forEach(c::set);
     File f = new File(base, "mirror-site.xml");
     try (OutputStream out = new FileOutputStream(f)) {
       c.writeXml(out);
@@ -90,6 +91,13 @@ final class EnginePair implements Closeable {
     int colon = address.lastIndexOf(':');
     return new InetSocketAddress(address.substring(0, colon),
         Integer.parseInt(address.substring(colon + 1)));
+  }
+
+  /** Sets a fault point on both engines (they need mirror.test.hooks.enabled). */
+  void faultBoth(String point, String action) throws IOException {
+    for (ControlClient c : controls) {
+      c.fault(point, action);
+    }
   }
 
   List<Long> pids() {

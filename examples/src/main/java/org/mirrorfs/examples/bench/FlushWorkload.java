@@ -52,7 +52,7 @@ final class FlushWorkload implements WorkloadDriver {
     start.countDown();
     Histogram all = Timing.newHistogram();
     for (CompletableFuture<Histogram> f : done) {
-      all.add(PairedStream.join(f));
+      all.add(Futures.join(f));
     }
     long nanos = System.nanoTime() - t0;
     return new Timing(bytesPerWriter * writers, all.getTotalCount(), nanos, all);

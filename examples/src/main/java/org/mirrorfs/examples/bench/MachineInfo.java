@@ -18,6 +18,7 @@ final class MachineInfo {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
     m.put("memory", memory());
+    m.put("load average (1/5/15 min) at the end", loadAverage());
     m.put("JDK", System.getProperty("java.vm.name") + " "
         + System.getProperty("java.runtime.version"));
     m.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
@@ -40,6 +41,16 @@ final class MachineInfo {
       // not Linux
     }
     return "unknown";
+  }
+
+  /** Other work on the machine shows here: the bench alone keeps it near 2 on 2 cores. */
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " / " + f[1] + " / " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private static String mirrorVersion() {

@@ -42,6 +42,11 @@ final class MirrorSystem implements SystemUnderTest {
   }
 
   @Override
+  public boolean acksWaitForStores() {
+    return mode.equals("destage");
+  }
+
+  @Override
   public boolean onEngines() {
     return true;
   }
@@ -49,7 +54,8 @@ final class MirrorSystem implements SystemUnderTest {
   @Override
   public BenchStream create(String file, int client) throws IOException {
     FSDataOutputStream out = (FSDataOutputStream) clients.get(client)
-        .createFile(new Path(root, file)).recursive().overwrite(true).opt("mirror.ack.mode", mode).build();
+        .createFile(new Path(root, file)).recursive().overwrite(true)
+        .opt("mirror.ack.mode", mode).build();
     return new HadoopStream(out);
   }
 

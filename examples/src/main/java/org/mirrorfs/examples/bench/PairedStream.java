@@ -3,7 +3,6 @@ package org.mirrorfs.examples.bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import org.apache.hadoop.fs.FSDataOutputStream;
 
@@ -58,17 +57,6 @@ final class PairedStream implements BenchStream {
       }
     }, helper);
     action.run(a);
-    join(other);
-  }
-
-  static <T> T join(CompletableFuture<T> f) throws IOException {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof UncheckedIOException u) {
-        throw u.getCause();
-      }
-      throw new IOException(e.getCause());
-    }
+    Futures.join(other);
   }
 }

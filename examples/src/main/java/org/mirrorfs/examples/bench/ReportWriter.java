@@ -35,6 +35,14 @@ final class ReportWriter {
             + "command working, its figures mean little)" : "")
         .append(". Every figure below comes from this one run on this one machine; "
             + "regenerate this page with the command to compare.\n\n");
+    if (options.holdDestage() || !options.engineConf().isEmpty()) {
+      b.append("**Diagnostic run:** ")
+          .append(options.holdDestage() ? "both engines' destage held while each mirror "
+              + "workload ran; " : "")
+          .append(options.engineConf().isEmpty() ? "" : "extra engine settings "
+              + options.engineConf() + "; ")
+          .append("not comparable with a plain run.\n\n");
+    }
     machineSection(b, sizes);
     targetsSection(b);
     b.append("## Results\n\n");

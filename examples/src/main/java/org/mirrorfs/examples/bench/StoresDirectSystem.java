@@ -58,7 +58,7 @@ final class StoresDirectSystem implements SystemUnderTest {
       }
     }, helper);
     FSDataOutputStream a = siteA.get(client).createFile(p).recursive().overwrite(true).build();
-    return new PairedStream(a, PairedStream.join(b), helper);
+    return new PairedStream(a, Futures.join(b), helper);
   }
 
   @Override

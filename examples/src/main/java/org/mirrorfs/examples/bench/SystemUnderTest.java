@@ -36,6 +36,11 @@ interface SystemUnderTest extends Closeable {
     return java.util.List.of();
   }
 
+  /** Whether acknowledgments wait for the stores (destage mode): destage cannot be held. */
+  default boolean acksWaitForStores() {
+    return false;
+  }
+
   /** Whether this system runs on the mirror engines (wait for destage, count ZooKeeper). */
   default boolean onEngines() {
     return false;
