@@ -48,6 +48,10 @@ public final class BackingStore {
     Configuration conf = new Configuration(baseConf);
     conf.set("fs.file.impl", LocalDiskFileSystem.class.getName());
     conf.setBoolean("fs.file.impl.disable.cache", true);
+    // Destage writes one HDFS packet per 64 KiB; without pooled packet buffers each one is a
+    // fresh byte[], and the garbage showed as engine GC pauses of up to 237 ms in the
+    // benchmark (docs/benchmark-notes.md). An operator's own setting wins.
+    conf.setIfUnset("dfs.client.write.byte-array-manager.enabled", "true");
     FileSystem fs = FileSystem.newInstance(uri, conf);
     Path root = fs.makeQualified(new Path(uri.getPath().isEmpty() ? "/" : uri.getPath()));
     BackingStore store = new BackingStore(fs, root, site);
