@@ -11,6 +11,8 @@ import org.apache.curator.utils.ZKPaths;
  *   /mirror/&lt;cluster&gt;/shards/&lt;shard&gt;/engines/&lt;site&gt;   ephemeral: a live engine's address and role
  *   /mirror/&lt;cluster&gt;/shards/&lt;shard&gt;/primary          ephemeral: the serving primary and its epoch
  *   /mirror/&lt;cluster&gt;/shards/&lt;shard&gt;/epoch            persistent: the current epoch (8-byte long)
+ *   /mirror/&lt;cluster&gt;/shards/&lt;shard&gt;/sync/&lt;site&gt;      persistent: the site's sync state and its epoch
+ *   /mirror/&lt;cluster&gt;/shards/&lt;shard&gt;/intent/&lt;site&gt;    persistent: write-intent extents of the site's record
  * </pre>
  */
 public final class ZkLayout {
@@ -57,5 +59,13 @@ public final class ZkLayout {
 
   public String epochPath() {
     return ZKPaths.makePath(shardPath(), "epoch");
+  }
+
+  public String syncPath(String site) {
+    return ZKPaths.makePath(shardPath(), "sync", site);
+  }
+
+  public String intentPath(String site) {
+    return ZKPaths.makePath(shardPath(), "intent", site);
   }
 }

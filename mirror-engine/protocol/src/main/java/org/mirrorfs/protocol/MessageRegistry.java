@@ -81,6 +81,9 @@ public final class MessageRegistry {
     ClientMessages.LeaseRequest.class,
     ClientMessages.ChecksumRequest.class,
     ClientMessages.ChecksumReply.class,
+    // records and resync
+    NamespaceOp.Resume.class,
+    ControlMessages.RecordStatus.class,
   };
 
   private MessageRegistry() {}

@@ -77,4 +77,48 @@ public final class EngineConfigKeys {
   /** Accept fault-injection requests from CONTROL connections. Never enable in production. */
   public static final String TEST_HOOKS = "mirror.test.hooks.enabled";
   public static final boolean TEST_HOOKS_DEFAULT = false;
+
+  // ---- the record, going solo and resync (docs/configuration.md, "Records and resync") ----
+
+  /** Bytes per block of the record's address space: the unit a resync resends. */
+  public static final String RECORD_BLOCK = "mirror.record.block.bytes";
+  public static final long RECORD_BLOCK_DEFAULT = 1L << 20;
+
+  /** Consecutive file ids sharing one write-intent extent. */
+  public static final String RECORD_EXTENT_FILES = "mirror.record.extent.files";
+  public static final int RECORD_EXTENT_FILES_DEFAULT = 256;
+
+  /** Consecutive blocks of one file in one write-intent extent (256 x 1 MiB = 256 MiB). */
+  public static final String RECORD_EXTENT_BLOCKS = "mirror.record.extent.blocks";
+  public static final int RECORD_EXTENT_BLOCKS_DEFAULT = 256;
+
+  /** A clean write-intent extent is unmarked once no write touched it for this long. */
+  public static final String RECORD_CLEAR_DELAY = "mirror.record.intent.clear.delay";
+  public static final long RECORD_CLEAR_DELAY_DEFAULT_MS = 10_000;
+
+  /**
+   * What the primary does when its peer is lost: {@code solo} (mark the peer outdated in
+   * ZooKeeper, then acknowledge alone) or {@code wait} (acknowledgments wait for the peer).
+   */
+  public static final String PEER_LOSS = "mirror.peer.loss";
+  public static final String PEER_LOSS_DEFAULT = "solo";
+
+  /** A connected peer that acknowledges nothing for this long is treated as lost. */
+  public static final String PEER_TIMEOUT = "mirror.peer.timeout";
+  public static final long PEER_TIMEOUT_DEFAULT_MS = 10_000;
+
+  /**
+   * Ack point of {@code cache} mode while solo: {@code store} (this site's store, hsync) or
+   * {@code cache} (one volatile copy: lost if this site crashes before destaging).
+   */
+  public static final String SOLO_ACK = "mirror.solo.ack";
+  public static final String SOLO_ACK_DEFAULT = "store";
+
+  /** Most bytes per second a resync sends (0: no limit). */
+  public static final String RESYNC_RATE = "mirror.resync.rate";
+  public static final long RESYNC_RATE_DEFAULT = 256L << 20;
+
+  /** Most resync bytes sent and not yet acknowledged by the peer. */
+  public static final String RESYNC_WINDOW = "mirror.resync.window";
+  public static final long RESYNC_WINDOW_DEFAULT = 16L << 20;
 }

@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.mirrorfs.engine.record.RecordSettings;
 import org.mirrorfs.coordination.ZkLayout;
 import org.mirrorfs.coordination.ZkSettings;
 
@@ -36,6 +37,7 @@ public record EngineSettings(
     long peerRetryIntervalMillis,
     long leaseTimeoutMillis,
     boolean testHooks,
+    RecordSettings records,
     Configuration hadoopConf) {
 
   public ZkLayout layout() {
@@ -99,7 +101,7 @@ public record EngineSettings(
         positiveMillis(conf, PEER_CONNECT_TIMEOUT, PEER_CONNECT_TIMEOUT_DEFAULT_MS),
         positiveMillis(conf, PEER_RETRY_INTERVAL, PEER_RETRY_INTERVAL_DEFAULT_MS),
         positiveMillis(conf, LEASE_TIMEOUT, LEASE_TIMEOUT_DEFAULT_MS),
-        conf.getBoolean(TEST_HOOKS, TEST_HOOKS_DEFAULT), conf);
+        conf.getBoolean(TEST_HOOKS, TEST_HOOKS_DEFAULT), RecordSettings.from(conf, site), conf);
   }
 
   private static int intValue(Configuration conf, String key, int defaultValue) {

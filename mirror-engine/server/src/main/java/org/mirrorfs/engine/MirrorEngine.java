@@ -18,6 +18,12 @@ import org.mirrorfs.engine.cache.CacheMemory;
 import org.mirrorfs.engine.cache.CachedFile;
 import org.mirrorfs.engine.cache.FileIdJournal;
 import org.mirrorfs.engine.cache.FileTable;
+import org.mirrorfs.engine.cache.SoloState;
+import org.mirrorfs.coordination.SyncStates;
+import org.mirrorfs.engine.record.DirtyRecord;
+import org.mirrorfs.engine.record.IntentLog;
+import org.mirrorfs.engine.record.RecordGeometry;
+import org.mirrorfs.protocol.message.ControlMessages.RecordStatus;
 import org.mirrorfs.engine.destage.DestageListener;
 import org.mirrorfs.engine.destage.Destager;
 import org.mirrorfs.engine.fault.FaultPoints;
@@ -58,7 +64,18 @@ public final class MirrorEngine implements Closeable {
   private ApplyQueue applyQueue;
   private DestageReporter reporter;
   private ReplicaState replica;
-  private java.util.concurrent.ScheduledExecutorService leaseMonitor;
+  private final java.util.concurrent.ScheduledExecutorService maintenance =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "engine-maintenance");
+        t.setDaemon(true);
+        return t;
+      });
+  private static final String CLEAN_STOP_MARKER = "clean-stop";
+  private final String incarnation = java.util.UUID.randomUUID().toString();
+  private SoloState solo;
+  private SyncStates syncStates;
+  private DirtyRecord dirtyRecord;
+  private IntentLog intents;
   private EngineServer server;
   private PersistentNode registration;
   private PersistentNode primaryNode;
@@ -75,7 +92,9 @@ public final class MirrorEngine implements Closeable {
     store = BackingStore.open(settings.store(), settings.hadoopConf(), site);
     LOG.info("Site {}: backing store {} can append and hsync", site, store.root());
     recoverJournal();
-    table = new FileTable(journal);
+    boolean cleanStop = Files.deleteIfExists(settings.stateDir().resolve(CLEAN_STOP_MARKER));
+    solo = settings.primary() ? new SoloState(settings.records().soloAckFromCache()) : null;
+    table = new FileTable(journal, solo);
     FaultPoints faults = new FaultPoints(settings.testHooks());
     if (faults.enabled()) {
       LOG.warn("Site {}: test hooks are enabled (mirror.test.hooks.enabled)", site);
@@ -98,6 +117,10 @@ public final class MirrorEngine implements Closeable {
     registry = new EngineRegistry(zk, settings.layout());
     EpochStore epochs = new EpochStore(zk, settings.layout());
     epoch = settings.primary() ? epochs.advance() : epochs.current();
+    syncStates = new SyncStates(zk, settings.layout());
+    if (!settings.primary()) {
+      reviewOwnSyncState(cleanStop);
+    }
 
     StoreRetry retry = new StoreRetry(settings.destageRetryInitialMillis(),
         settings.destageRetryMaxMillis(), site);
@@ -114,15 +137,24 @@ public final class MirrorEngine implements Closeable {
           forgetIfDone(file);
         }
       });
+      dirtyRecord = new DirtyRecord(settings.records().geometry());
+      intents = new IntentLog(zk, settings.layout().intentPath(site), dirtyRecord,
+          settings.records().intentClearDelayMillis());
+      java.util.Set<RecordGeometry.Extent> left = intents.load();
+      if (!left.isEmpty()) {
+        LOG.warn("Site {}: {} write-intent extent(s) are still marked from an earlier run; the "
+            + "peer may lack what they cover until the next full resync", site, left.size());
+      }
       peerLink = new PeerLink(settings, registry, table, (file, from, to) -> {
         file.peerDestaged(to);
         forgetIfDone(file);
-      }, epoch);
+      }, epoch, dirtyRecord, intents, syncStates, solo, PeerLink.resyncSource(cache, store));
+      startIntentClearing();
       OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
       NamespaceService namespace = new NamespaceService(store, table, peerLink, applier, epoch);
       startLeaseMonitor(namespace);
       parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
-          faults, this::status, peerLink, namespace, new ReadService(store, table), null, null,
+          faults, this::status, incarnation, peerLink, namespace, new ReadService(store, table), null, null,
           null);
     } else {
       reporter = new DestageReporter(site);
@@ -141,7 +173,7 @@ public final class MirrorEngine implements Closeable {
       applyQueue = new ApplyQueue(applier, reporter::applied, site);
       replica = new ReplicaState();
       parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
-          faults, this::status, null, null, null, replica, applyQueue, reporter);
+          faults, this::status, incarnation, null, null, null, replica, applyQueue, reporter);
       reporter.start();
       applyQueue.start();
     }
@@ -164,16 +196,40 @@ public final class MirrorEngine implements Closeable {
     return this;
   }
 
+  /**
+   * BRIEF 5a.7: a secondary that stopped cleanly comes back in-sync only if ZooKeeper still
+   * shows it in-sync at the current epoch; after a crash it has lost its cache and is outdated.
+   */
+  private void reviewOwnSyncState(boolean cleanStop) throws IOException {
+    SyncStates.Standing own = syncStates.read(settings.site());
+    boolean inSync = cleanStop && own.state() == SyncStates.State.IN_SYNC
+        && own.epoch() == epoch;
+    if (!inSync && own.state() != SyncStates.State.OUTDATED) {
+      syncStates.markSelfOutdated(settings.site(), epoch);
+    }
+    LOG.info("Site {}: {} stop, comes back {} (ZooKeeper held {} at epoch {}, current epoch {})",
+        settings.site(), cleanStop ? "after a clean" : "after an unclean", inSync ? "in-sync"
+            : "outdated", own.state().text(), own.epoch(), epoch);
+  }
+
+  /** Unmarks clean write-intent extents lazily, in batches. */
+  private void startIntentClearing() {
+    long period = Math.max(200, settings.records().intentClearDelayMillis() / 2);
+    maintenance.scheduleWithFixedDelay(() -> {
+      try {
+        intents.clearClean();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Site {}: clearing write intent failed, will retry: {}", settings.site(),
+            e.toString());
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
+  }
+
   /** Closes files whose writer has been gone longer than mirror.lease.timeout. */
   private void startLeaseMonitor(NamespaceService namespace) {
-    leaseMonitor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "lease-monitor-" + settings.site());
-      t.setDaemon(true);
-      return t;
-    });
     long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.leaseTimeoutMillis());
     long period = Math.max(100, Math.min(1000, settings.leaseTimeoutMillis() / 4));
-    leaseMonitor.scheduleWithFixedDelay(() -> {
+    maintenance.scheduleWithFixedDelay(() -> {
       try {
         namespace.expireLeases(timeoutNanos);
       } catch (IOException | RuntimeException e) {
@@ -240,7 +296,18 @@ public final class MirrorEngine implements Closeable {
         cache.peak(), cache.capacity(), lag, dirty,
         peerLink != null ? peerLink.connected() : replica.epoch() > 0,
         peerLink != null ? peerLink.appliedSeq() : secondaryAppliedSeq(),
-        peerLink != null ? peerLink.loggedSeq() : replica.lastSeq());
+        peerLink != null ? peerLink.loggedSeq() : replica.lastSeq(), recordStatus());
+  }
+
+  private RecordStatus recordStatus() {
+    if (peerLink == null) {
+      return new RecordStatus("", false, "", 0, 0, 0, 0, 0, 0, 0);
+    }
+    return new RecordStatus(peerLink.mode().name().toLowerCase(java.util.Locale.ROOT),
+        peerLink.solo(), peerLink.peerSyncState(), dirtyRecord.dirtyBytes(),
+        dirtyRecord.dirtyFiles().size(), dirtyRecord.pendingOps().size(),
+        intents.marked().size(), intents.zkWrites(), peerLink.resyncBytes(),
+        peerLink.resyncs());
   }
 
   /**
@@ -269,9 +336,7 @@ public final class MirrorEngine implements Closeable {
   @Override
   public void close() throws IOException {
     stopping = true;
-    if (leaseMonitor != null) {
-      leaseMonitor.shutdownNow();
-    }
+    maintenance.shutdownNow();
     if (server != null) {
       server.stop();
     }
@@ -297,6 +362,11 @@ public final class MirrorEngine implements Closeable {
     }
     if (store != null) {
       store.close();
+    }
+    if (table != null && table.all().stream().allMatch(f -> f.undestagedBytes() == 0)
+        && (applyQueue == null || applyQueue.pending() == 0)) {
+      // Everything this site received is on its store: it may come back in-sync (5a.7).
+      Files.write(settings.stateDir().resolve(CLEAN_STOP_MARKER), new byte[0]);
     }
     LOG.info("Site {}: engine stopped", settings.site());
   }

@@ -14,7 +14,18 @@ public final class ControlMessages {
    */
   public record EngineStatusReply(long callId, String site, String role, long epoch,
       long cacheUsedBytes, long cachePeakBytes, long cacheCapacityBytes, long destageLagBytes,
-      int dirtyFiles, boolean peerConnected, long appliedSeq, long loggedSeq) implements Reply {}
+      int dirtyFiles, boolean peerConnected, long appliedSeq, long loggedSeq, RecordStatus record)
+      implements Reply {}
+
+  /**
+   * The primary's record and link (empty on a secondary): the link state (live, resync, down),
+   * whether it acknowledges solo, the peer's sync state in ZooKeeper, dirty bytes and files,
+   * namespace entries not yet applied at the peer, persisted write-intent extents, the ZooKeeper
+   * writes the record has cost, and bytes resent by resyncs since start.
+   */
+  public record RecordStatus(String link, boolean solo, String peerSyncState, long dirtyBytes,
+      int dirtyFiles, int pendingOps, int intentExtents, long intentZkWrites,
+      long resyncBytesSent, int resyncs) {}
 
   /**
    * Sets a named fault-injection point: action "hold" (stop there until released), "release",

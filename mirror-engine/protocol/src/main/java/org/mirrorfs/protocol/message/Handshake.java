@@ -13,10 +13,11 @@ public final class Handshake {
 
   /**
    * Accepted: the engine's site, its current epoch, whether it is the primary, and (to a PEER)
-   * the highest log entry it holds, so the primary knows where to resume.
+   * the highest log entry it holds and its incarnation (new at every engine start: a new one
+   * has lost its cache), so the primary knows where to resume.
    */
-  public record HelloOk(String site, long epoch, boolean primary, long lastSeq)
-      implements Message {}
+  public record HelloOk(String site, long epoch, boolean primary, long lastSeq,
+      String incarnation) implements Message {}
 
   /** This engine is not the primary; the client should go to {@code primaryAddress}. */
   public record NotPrimary(String site, String primarySite, String primaryAddress, long epoch)

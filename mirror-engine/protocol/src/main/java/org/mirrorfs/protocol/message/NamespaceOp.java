@@ -7,7 +7,7 @@ package org.mirrorfs.protocol.message;
 public sealed interface NamespaceOp
     permits NamespaceOp.Create, NamespaceOp.Mkdirs, NamespaceOp.Delete, NamespaceOp.Rename,
         NamespaceOp.Close, NamespaceOp.SetTimes, NamespaceOp.SetPermission, NamespaceOp.SetOwner,
-        NamespaceOp.Append {
+        NamespaceOp.Append, NamespaceOp.Resume {
 
   String clientId();
 
@@ -42,5 +42,14 @@ public sealed interface NamespaceOp
    */
   record Append(String clientId, long callId, long fileId, String path, long length,
       String ackMode, short permission, short replication, long blockSize)
+      implements NamespaceOp {}
+
+  /**
+   * A resync entry: the peer holds {@code fileId} at {@code path} up to at least {@code base} and
+   * gets the rest resent from there; {@code closedLength} is the length it was closed at, or -1
+   * while it is still being written.
+   */
+  record Resume(String clientId, long callId, long fileId, String path, long base,
+      long closedLength, String ackMode, short permission, short replication, long blockSize)
       implements NamespaceOp {}
 }

@@ -6,8 +6,12 @@ import java.util.ArrayList;
 public final class PeerMessages {
   private PeerMessages() {}
 
-  /** File data copied to the peer; the payload follows in the same frame. */
-  public record ReplicateData(long seq, long fileId, long offset) implements Message {}
+  /**
+   * File data copied to the peer; the payload follows in the same frame. {@code resync} data
+   * for a file the peer no longer holds (deleted meanwhile) is skipped.
+   */
+  public record ReplicateData(long seq, long fileId, long offset, boolean resync)
+      implements Message {}
 
   /** A namespace log entry copied to the peer. */
   public record ReplicateOp(long seq, NamespaceOp op) implements Message {}

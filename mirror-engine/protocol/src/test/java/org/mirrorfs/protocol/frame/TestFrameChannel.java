@@ -143,7 +143,7 @@ class TestFrameChannel {
   void roundTripsPayloadThroughAllocator() throws IOException {
     byte[] data = new byte[64 << 10];
     new Random(42).nextBytes(data);
-    PeerMessages.ReplicateData message = new PeerMessages.ReplicateData(11L, 22L, 33L);
+    PeerMessages.ReplicateData message = new PeerMessages.ReplicateData(11L, 22L, 33L, false);
     CountingAllocator allocator = new CountingAllocator();
 
     ByteBuffer payload = ByteBuffer.wrap(data);
@@ -178,7 +178,7 @@ class TestFrameChannel {
     ByteBuffer slice = ByteBuffer.wrap(data);
     slice.position(2).limit(7);
     CountingAllocator allocator = new CountingAllocator();
-    writer.write(0, 0, new PeerMessages.ReplicateData(1, 1, 2), slice);
+    writer.write(0, 0, new PeerMessages.ReplicateData(1, 1, 2, false), slice);
     Frame frame = reader.read(allocator);
     byte[] got = new byte[frame.payloadLength()];
     frame.payload().readBytes(got);
@@ -266,7 +266,7 @@ class TestFrameChannel {
 
   @Test
   void refusesPayloadAboveMaximum() throws IOException {
-    byte[] msg = encode(new PeerMessages.ReplicateData(1, 2, 3));
+    byte[] msg = encode(new PeerMessages.ReplicateData(1, 2, 3, false));
     int frameLength = FrameFormat.FIXED_HEADER + msg.length + FrameFormat.MAX_PAYLOAD + 1;
     writer.writeRaw(frame(frameLength, msg.length, msg, 0));
     assertReadFails("exceeds the limit");
@@ -274,7 +274,7 @@ class TestFrameChannel {
 
   @Test
   void acceptsPayloadOfExactlyTheMaximum() throws IOException, InterruptedException {
-    byte[] msg = encode(new PeerMessages.ReplicateData(1, 2, 3));
+    byte[] msg = encode(new PeerMessages.ReplicateData(1, 2, 3, false));
     int frameLength = FrameFormat.FIXED_HEADER + msg.length + FrameFormat.MAX_PAYLOAD;
     Thread sender = new Thread(() -> {
       try {
@@ -345,7 +345,7 @@ class TestFrameChannel {
 
   @Test
   void payloadCutShortIsAbandoned() throws IOException {
-    byte[] msg = encode(new PeerMessages.ReplicateData(1, 2, 0));
+    byte[] msg = encode(new PeerMessages.ReplicateData(1, 2, 0, false));
     int declaredPayload = 4096;
     int sentPayload = 1000;
     writer.writeRaw(frame(FrameFormat.FIXED_HEADER + msg.length + declaredPayload, msg.length,

@@ -28,6 +28,8 @@ public final class CachedFile {
   private long peerDestaged;
   private long acked;
   private boolean closed;
+  private long closedLength = -1;
+  private SoloState solo;
   private boolean deleted;
   private boolean storeReady;
   private boolean destageScheduled;
@@ -125,12 +127,17 @@ public final class CachedFile {
     return orphanedAtNanos;
   }
 
+  /** The engine's solo state; files of a secondary have none. */
+  public synchronized void soloState(SoloState state) {
+    this.solo = state;
+  }
+
   /** Appends received bytes. Returns an error message if they do not continue the file. */
   public synchronized String append(Extent extent) {
     if (deleted) {
       return "file " + path + " (id " + id + ") was deleted";
     }
-    if (closed) {
+    if (closed && (closedLength < 0 || extent.end() > closedLength)) {
       return "file " + path + " (id " + id + ") is closed";
     }
     if (extent.offset() != received) {
@@ -170,6 +177,20 @@ public final class CachedFile {
     closed = true;
   }
 
+  /**
+   * Closed at {@code length}, which a resync may still be filling: bytes up to it are still
+   * accepted, and the file finishes only once it holds them all.
+   */
+  public synchronized void markClosedAt(long length) {
+    closed = true;
+    closedLength = length;
+  }
+
+  /** The create is applied but the store stream is not open: the destager reopens it. */
+  public synchronized void storeReadyForReopen() {
+    this.storeReady = true;
+  }
+
   /** Marks the file deleted and drops its undestaged bytes: they will never be destaged. */
   public synchronized void markDeleted() {
     deleted = true;
@@ -204,7 +225,7 @@ public final class CachedFile {
     if (destageScheduled || !storeReady) {
       return false;
     }
-    boolean work = deleted ? out != null : received > destaged || (closed && out != null);
+    boolean work = deleted ? out != null : received > destaged || closeDue();
     if (!work) {
       return false;
     }
@@ -215,7 +236,12 @@ public final class CachedFile {
   /** Releases the claim; true if more work arrived meanwhile and the caller should go on. */
   public synchronized boolean unclaim() {
     destageScheduled = false;
-    return storeReady && !deleted && (received > destaged || (closed && out != null));
+    return storeReady && !deleted && (received > destaged || closeDue());
+  }
+
+  /** Closed, and every byte up to the close received: the store stream may be closed. */
+  public synchronized boolean closeDue() {
+    return closed && out != null && (closedLength < 0 || received >= closedLength);
   }
 
   /** The next run of undestaged extents, up to about {@code maxBytes}, each retained. */
@@ -250,27 +276,21 @@ public final class CachedFile {
       extents.pollFirst().release();
     }
     destaged = Math.max(destaged, end);
-    if (mode == AckMode.DESTAGE) {
-      maybeAck();
-    }
-    fireWaiters(Math.min(destaged, peerDestaged));
+    maybeAck();
+    fireWaiters(durable());
   }
 
   // ---- the primary's view of the peer, and acknowledgment ----
 
   public synchronized void peerReceived(long end) {
     peerReceived = Math.max(peerReceived, end);
-    if (mode == AckMode.CACHE) {
-      maybeAck();
-    }
+    maybeAck();
   }
 
   public synchronized void peerDestaged(long end) {
     peerDestaged = Math.max(peerDestaged, end);
-    if (mode == AckMode.DESTAGE) {
-      maybeAck();
-    }
-    fireWaiters(Math.min(destaged, peerDestaged));
+    maybeAck();
+    fireWaiters(durable());
   }
 
   public synchronized long peerDestaged() {
@@ -284,12 +304,36 @@ public final class CachedFile {
     }
   }
 
+  /** Acknowledgments and hsync waiters after the engine went solo or back to mirroring. */
+  public synchronized void soloChanged() {
+    maybeAck();
+    fireWaiters(durable());
+  }
+
+  private boolean isSolo() {
+    return solo != null && solo.solo();
+  }
+
+  /** What an hsync waits for: both stores, or this site's alone while solo. */
+  private long durable() {
+    return isSolo() ? destaged : Math.min(destaged, peerDestaged);
+  }
+
   private void maybeAck() {
-    long ackable = switch (mode) {
-      case CACHE -> Math.min(received, peerReceived);
-      case DESTAGE -> Math.min(destaged, peerDestaged);
-      case LOCAL -> received;
-    };
+    long ackable;
+    if (isSolo()) {
+      ackable = switch (mode) {
+        case CACHE -> solo.ackFromCache() ? received : destaged;
+        case DESTAGE -> destaged;
+        case LOCAL -> received;
+      };
+    } else {
+      ackable = switch (mode) {
+        case CACHE -> Math.min(received, peerReceived);
+        case DESTAGE -> Math.min(destaged, peerDestaged);
+        case LOCAL -> received;
+      };
+    }
     if (ackable > acked) {
       acked = ackable;
       if (owner != null) {
@@ -300,7 +344,7 @@ public final class CachedFile {
 
   /** Runs {@code action} once both sites hold bytes below {@code offset} on their stores. */
   public synchronized void whenDurable(long offset, Runnable action) {
-    if (deleted || Math.min(destaged, peerDestaged) >= offset) {
+    if (deleted || durable() >= offset) {
       action.run();
     } else {
       syncWaiters.add(new Waiter(offset, action));
@@ -338,6 +382,7 @@ public final class CachedFile {
    */
   public synchronized boolean finished(boolean needPeer) {
     return deleted || (storeReady && closed && out == null && destaged == received
+        && (closedLength < 0 || received >= closedLength)
         && (!needPeer || peerDestaged >= received));
   }
 }

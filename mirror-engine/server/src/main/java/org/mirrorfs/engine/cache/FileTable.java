@@ -15,9 +15,16 @@ public final class FileTable {
   private final Map<Long, CachedFile> byId = new ConcurrentHashMap<>();
   private final Map<String, CachedFile> byPath = new HashMap<>();
   private final FileIdJournal journal;
+  private final SoloState solo;
 
   public FileTable(FileIdJournal journal) {
+    this(journal, null);
+  }
+
+  /** A primary's table: its files acknowledge by {@code solo}'s rules while it is solo. */
+  public FileTable(FileIdJournal journal, SoloState solo) {
     this.journal = journal;
+    this.solo = solo;
   }
 
   public CachedFile get(long id) {
@@ -29,6 +36,7 @@ public final class FileTable {
   }
 
   public synchronized void add(CachedFile file) {
+    file.soloState(solo);
     CachedFile previous = byPath.put(file.path(), file);
     if (previous != null && previous != file) {
       previous.markDeleted();
@@ -44,6 +52,7 @@ public final class FileTable {
    * append): that one is closed and finishes its destage, then is forgotten as usual.
    */
   public synchronized void addIncarnation(CachedFile file) {
+    file.soloState(solo);
     byPath.put(file.path(), file);
     byId.put(file.id(), file);
     journal.created(file.id(), file.path(), file.mode());

@@ -87,7 +87,7 @@ public final class Destager {
       }
       List<Extent> batch = file.nextBatch(batchBytes);
       if (batch.isEmpty()) {
-        if (file.closed() && file.out() != null) {
+        if (file.closeDue()) {
           closeStream(file);
           applyPendingTimes(file);
           listener.finished(file);

@@ -99,7 +99,39 @@ public final class OpApplier {
       }, stopping);
     } else if (op instanceof NamespaceOp.Append a) {
       applyAppend(a);
+    } else if (op instanceof NamespaceOp.Resume r) {
+      applyResume(r);
     }
+  }
+
+  /**
+   * A resync resumes a file this site held before: the destager reopens its store file (after
+   * lease recovery) and continues at the store's length. A store file that is missing (its
+   * create never reached this store) is created first.
+   */
+  private void applyResume(NamespaceOp.Resume r) throws IOException {
+    CachedFile file = table.get(r.fileId());
+    if (file == null || file.deleted() || file.storeReady()) {
+      if (file != null && !file.deleted()) {
+        destager.schedule(file);
+      }
+      return;
+    }
+    file.storePath(r.path());
+    boolean exists = retry.run("status " + r.path(), () -> store.statusOrNull(r.path()) != null,
+        stopping);
+    if (!exists) {
+      if (r.base() > 0) {
+        LOG.error("Site {}: store file {} is missing but a resync resumes it at {}: sites may "
+            + "differ", site, r.path(), r.base());
+      }
+      FSDataOutputStream out = retry.run("create " + r.path(),
+          () -> store.create(r.path(), r.permission(), r.replication(), r.blockSize()), stopping);
+      file.storeOpened(out);
+    } else {
+      file.storeReadyForReopen();
+    }
+    destager.schedule(file);
   }
 
   /**

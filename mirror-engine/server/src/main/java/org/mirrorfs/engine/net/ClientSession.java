@@ -118,8 +118,15 @@ public final class ClientSession implements AckSink {
     extent.retain();
     file.writerLock().lock();
     try {
+      try {
+        peer.beforeWrite(file, extent.offset(), extent.end());
+      } catch (IOException e) {
+        extent.release();
+        throw e;
+      }
       String error = file.append(extent);
       if (error != null) {
+        peer.writeAbandoned(file);
         extent.release();
         fail(p.fileId(), file.deleted() ? ErrorKind.FILE_NOT_FOUND : ErrorKind.INVALID_ARGUMENT,
             error);

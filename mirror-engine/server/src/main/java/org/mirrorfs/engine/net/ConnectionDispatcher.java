@@ -42,7 +42,7 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
   /** The parts a connection may need; primary-only parts are null on a secondary. */
   public record Parts(EngineSettings settings, long epoch, EngineRegistry registry,
       CacheMemory cache, FileTable table, Destager destager, FaultPoints faults,
-      LongFunction<Reply> status,
+      LongFunction<Reply> status, String incarnation,
       // primary
       PeerLink peerLink, NamespaceService namespace, ReadService reads,
       // secondary
@@ -82,7 +82,8 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
     switch (hello.kind()) {
       case CLIENT -> serveClient(ch);
       case CONTROL -> {
-        ch.write(s.shard(), parts.epoch(), new HelloOk(s.site(), parts.epoch(), s.primary(), 0));
+        ch.write(s.shard(), parts.epoch(), new HelloOk(s.site(), parts.epoch(), s.primary(), 0,
+            parts.incarnation()));
         new ControlSession(ch, s.shard(), parts.epoch(), parts.status(), parts.faults()).run();
       }
       case PEER -> servePeer(ch, hello, first.epoch());
@@ -99,7 +100,8 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
           primary.map(EngineRecord::epoch).orElse(0L)));
       return;
     }
-    ch.write(s.shard(), parts.epoch(), new HelloOk(s.site(), parts.epoch(), true, 0));
+    ch.write(s.shard(), parts.epoch(), new HelloOk(s.site(), parts.epoch(), true, 0,
+        parts.incarnation()));
     new ClientSession(ch, s.shard(), parts.epoch(), parts.cache(), parts.table(),
         parts.destager(), parts.peerLink(), parts.namespace(), parts.reads()).run();
   }
@@ -132,7 +134,8 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
       previous.close();
     }
     parts.replica().follow(epoch);
-    ch.write(s.shard(), epoch, new HelloOk(s.site(), epoch, false, parts.replica().lastSeq()));
+    ch.write(s.shard(), epoch, new HelloOk(s.site(), epoch, false, parts.replica().lastSeq(),
+        parts.incarnation()));
     LOG.info("Site {}: peer link from {} accepted (epoch {}, holding up to seq {})", s.site(),
         hello.site(), epoch, parts.replica().lastSeq());
     DestageReporter reporter = parts.reporter();

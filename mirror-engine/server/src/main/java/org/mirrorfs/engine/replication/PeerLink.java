@@ -1,23 +1,29 @@
 package org.mirrorfs.engine.replication;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.mirrorfs.coordination.EngineRecord;
 import org.mirrorfs.coordination.EngineRegistry;
+import org.mirrorfs.coordination.SyncStates;
 import org.mirrorfs.engine.EngineSettings;
 import org.mirrorfs.engine.cache.CachedFile;
 import org.mirrorfs.engine.cache.Extent;
 import org.mirrorfs.engine.cache.FileTable;
+import org.mirrorfs.engine.cache.SoloState;
+import org.mirrorfs.engine.record.DirtyRecord;
+import org.mirrorfs.engine.record.IntentLog;
 import org.mirrorfs.protocol.ProtocolException;
 import org.mirrorfs.protocol.ProtocolVersion;
 import org.mirrorfs.protocol.frame.Frame;
@@ -36,11 +42,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The primary's link to its secondary. Every log entry (data or namespace) gets the next
- * sequence number and stays held here until the peer acknowledges it, so a broken link is
- * healed by resending what the peer lacks. Sending happens on the caller's thread and
- * acknowledgments are delivered on the link's reader thread: no queue hand-off on the write
- * path.
+ * The primary's link to its secondary. Every write sets the record's bits before it is cached;
+ * while the link is live the bytes are also sent on the caller's thread, and acknowledgments
+ * come back on the link's reader thread (no queue hand-off on the write path).
+ *
+ * <p>When the link breaks, nothing is held for resending: the record says what the peer lacks.
+ * With {@code mirror.peer.loss=solo} the primary marks the peer outdated in ZooKeeper and only
+ * then acknowledges alone (BRIEF 5a.3). Every new link starts with a {@link Resync}: the
+ * namespace entries the peer has not applied, then the marked blocks, oldest file first; the
+ * link goes live once the resync has caught up, and the peer is marked in-sync once it has
+ * acknowledged all of it.
  */
 public final class PeerLink {
   private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
@@ -50,43 +61,77 @@ public final class PeerLink {
     void peerDestaged(CachedFile file, long from, long to);
   }
 
+  /** The link's state: down, catching the peer up, or mirroring every write as it happens. */
+  public enum Mode { DOWN, RESYNC, LIVE }
+
   private sealed interface InFlight permits DataEntry, OpEntry {
     long seq();
+
+    long sentNanos();
   }
 
-  private record DataEntry(long seq, CachedFile file, Extent extent) implements InFlight {}
+  private record DataEntry(long seq, CachedFile file, Extent extent, int skip, boolean resync,
+      long sentNanos) implements InFlight {
+    int length() {
+      return extent.length() - skip;
+    }
+  }
 
-  private record OpEntry(long seq, NamespaceOp op, CompletableFuture<Long> received)
-      implements InFlight {}
+  private record OpEntry(long seq, long sentNanos) implements InFlight {}
 
   private final EngineSettings settings;
   private final EngineRegistry registry;
   private final FileTable table;
   private final PeerProgress progress;
   private final long epoch;
+  private final DirtyRecord record;
+  private final IntentLog intents;
+  private final SyncStates syncStates;
+  private final SoloState solo;
+  private final ResyncSource source;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition up = lock.newCondition();
+  final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
   private FrameChannel channel;
+  private Mode mode = Mode.DOWN;
   private long nextSeq;
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  private final TreeMap<Long, CompletableFuture<Long>> opWaiters = new TreeMap<>();
+  /** Per file, how far a resync has sent it; the live path sends only what lies beyond. */
+  private final Map<Long, Long> cursors = new HashMap<>();
+  private long resyncStartSeq;
+  private long resyncInFlightBytes;
 
   private final Object appliedLock = new Object();
   private long appliedSeq;
   private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
 
+  private final AtomicLong resyncBytes = new AtomicLong();
+  private final AtomicInteger resyncs = new AtomicInteger();
+  private volatile String peerSyncState = "unknown";
   private volatile boolean running = true;
   private final Thread connector;
 
   public PeerLink(EngineSettings settings, EngineRegistry registry, FileTable table,
-      PeerProgress progress, long epoch) {
+      PeerProgress progress, long epoch, DirtyRecord record, IntentLog intents,
+      SyncStates syncStates, SoloState solo, ResyncSource source) {
     this.settings = settings;
     this.registry = registry;
     this.table = table;
     this.progress = progress;
     this.epoch = epoch;
+    this.record = record;
+    this.intents = intents;
+    this.syncStates = syncStates;
+    this.solo = solo;
+    this.source = source;
     this.connector = new Thread(this::connectLoop, "peer-connector-" + settings.site());
     connector.setDaemon(true);
+  }
+
+  public static ResyncSource resyncSource(org.mirrorfs.engine.cache.CacheMemory cache,
+      org.mirrorfs.engine.store.BackingStore store) {
+    return new ResyncSource(cache, store);
   }
 
   public void start() {
@@ -97,6 +142,15 @@ public final class PeerLink {
     lock.lock();
     try {
       return channel != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public Mode mode() {
+    lock.lock();
+    try {
+      return mode;
     } finally {
       lock.unlock();
     }
@@ -117,40 +171,108 @@ public final class PeerLink {
     }
   }
 
-  /** Copies a cached extent to the peer. Waits while the link is down (never drops it). */
-  public void replicateData(CachedFile file, Extent extent) throws IOException {
+  public DirtyRecord record() {
+    return record;
+  }
+
+  public IntentLog intents() {
+    return intents;
+  }
+
+  public boolean solo() {
+    return solo.solo();
+  }
+
+  public String peerSyncState() {
+    return peerSyncState;
+  }
+
+  public long resyncBytes() {
+    return resyncBytes.get();
+  }
+
+  public int resyncs() {
+    return resyncs.get();
+  }
+
+  /**
+   * Before a write is cached: the record's bits first, then the persisted write intent (BRIEF
+   * 5a.6: intent is recorded before the local cache insert).
+   */
+  public void beforeWrite(CachedFile file, long from, long to) throws IOException {
+    record.writing(file, from, to);
+    intents.beforeWrite(file.id(), from, to);
+  }
+
+  /** A write announced by {@link #beforeWrite} was refused. */
+  public void writeAbandoned(CachedFile file) {
+    record.abandoned(file);
+  }
+
+  /** A cached extent: recorded, and copied to the peer at once while the link is live. */
+  public void replicateData(CachedFile file, Extent extent) {
     lock.lock();
     try {
-      awaitUp();
-      long seq = ++nextSeq;
-      DataEntry entry = new DataEntry(seq, file, extent.retain());
-      inFlight.addLast(entry);
-      send(entry);
+      record.written(file, extent.end());
+      if (mode != Mode.LIVE) {
+        return;
+      }
+      int skip = 0;
+      Long cursor = cursors.get(file.id());
+      if (cursor != null) {
+        if (extent.end() <= cursor) {
+          return;
+        }
+        cursors.remove(file.id());
+        skip = (int) Math.max(0, cursor - extent.offset());
+      }
+      send(new DataEntry(++nextSeq, file, extent.retain(), skip, false, System.nanoTime()));
     } finally {
       lock.unlock();
     }
   }
 
-  /** Copies a namespace entry; the future completes with its sequence once the peer has it. */
-  public CompletableFuture<Long> replicateOp(NamespaceOp op) throws IOException {
+  /**
+   * Logs a namespace entry: it stays in the record until the peer has applied it. The future
+   * completes with its sequence once the peer holds it, or at once while this site is solo.
+   */
+  public CompletableFuture<Long> replicateOp(NamespaceOp op) {
     lock.lock();
     try {
-      awaitUp();
       long seq = ++nextSeq;
-      OpEntry entry = new OpEntry(seq, op, new CompletableFuture<>());
-      inFlight.addLast(entry);
-      send(entry);
-      return entry.received();
+      record.opLogged(seq, op);
+      if (op instanceof NamespaceOp.Create c) {
+        opened(c.fileId(), 0, seq);
+      } else if (op instanceof NamespaceOp.Append a) {
+        opened(a.fileId(), a.length(), seq);
+      }
+      CompletableFuture<Long> received = new CompletableFuture<>();
+      if (solo.solo()) {
+        received.complete(seq);
+      } else {
+        opWaiters.put(seq, received);
+      }
+      if (mode != Mode.DOWN) {
+        send(new OpEntry(seq, System.nanoTime()), op);
+      }
+      return received;
     } finally {
       lock.unlock();
     }
   }
 
-  /** Completes once the peer has applied log entries up to {@code seq} to its store. */
+  private void opened(long fileId, long base, long seq) {
+    CachedFile file = table.get(fileId);
+    if (file != null) {
+      record.opened(file, base, seq);
+    }
+  }
+
+  /** Completes once the peer has applied log entries up to {@code seq} (at once while solo). */
   public CompletableFuture<Void> whenApplied(long seq) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     synchronized (appliedLock) {
-      if (appliedSeq >= seq) {
+      if (appliedSeq >= seq || solo.solo()) {
         f.complete(null);
       } else {
         appliedWaiters.computeIfAbsent(seq, k -> new ArrayList<>()).add(f);
@@ -159,55 +281,240 @@ public final class PeerLink {
     return f;
   }
 
-  private void awaitUp() throws InterruptedIOException {
-    try {
-      while (channel == null) {
-        if (!running) {
-          throw new InterruptedIOException("engine " + settings.site() + " is stopping");
-        }
-        up.await(100, TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted waiting for the peer link");
-    }
-  }
+  // ---- sending, under the lock ----
 
-  /** Sends under the lock; a failure drops the channel and leaves the entry for resending. */
-  private void send(InFlight entry) {
-    FrameChannel ch = channel;
-    if (ch == null) {
-      return;
+  private void send(DataEntry entry) {
+    inFlight.addLast(entry);
+    if (entry.resync()) {
+      resyncInFlightBytes += entry.length();
     }
+    FrameChannel ch = channel;
     try {
-      if (entry instanceof DataEntry d) {
-        ch.write(settings.shard(), epoch,
-            new ReplicateData(d.seq(), d.file().id(), d.extent().offset()),
-            d.extent().buffer().nioBuffer());
-      } else if (entry instanceof OpEntry o) {
-        ch.write(settings.shard(), epoch, new ReplicateOp(o.seq(), o.op()));
-      }
+      Extent x = entry.extent();
+      ch.write(settings.shard(), epoch, new ReplicateData(entry.seq(), entry.file().id(),
+          x.offset() + entry.skip(), entry.resync()),
+          x.buffer().nioBuffer(x.buffer().readerIndex() + entry.skip(), entry.length()));
     } catch (IOException e) {
       linkDown(ch, e);
     }
   }
 
+  private void send(OpEntry entry, NamespaceOp op) {
+    inFlight.addLast(entry);
+    FrameChannel ch = channel;
+    try {
+      ch.write(settings.shard(), epoch, new ReplicateOp(entry.seq(), op));
+    } catch (IOException e) {
+      linkDown(ch, e);
+    }
+  }
+
+  // ---- resync steps, called by Resync ----
+
+  /** A piece of resync work: send [from, to) of {@code file}. */
+  record Work(CachedFile file, long from, long to) {}
+
+  /**
+   * Starts a resync on a new link: resends the namespace entries the peer has not applied,
+   * then tells it where each dirty file's resend starts. Under the lock, so live entries follow.
+   */
+  private void beginResync(Handshake.HelloOk ok, boolean sameIncarnation) {
+    int ops = 0;
+    for (Map.Entry<Long, NamespaceOp> e : record.pendingOps().entrySet()) {
+      if (sameIncarnation && e.getKey() <= ok.lastSeq()) {
+        continue;
+      }
+      send(new OpEntry(e.getKey(), System.nanoTime()), e.getValue());
+      ops++;
+    }
+    resyncStartSeq = nextSeq;
+    cursors.clear();
+    int files = 0;
+    for (DirtyRecord.DirtyFile df : record.dirtyFiles()) {
+      if (startFile(df, sameIncarnation ? ok.lastSeq() : 0)) {
+        files++;
+      }
+    }
+    // Files still being written that the peer holds completely: it must know them before the
+    // next live write (a new incarnation knows no file at all).
+    for (CachedFile f : table.all()) {
+      if (!f.closed() && !f.deleted() && !cursors.containsKey(f.id())) {
+        long seq = ++nextSeq;
+        long at = f.received();
+        record.opened(f, at, seq);
+        send(new OpEntry(seq, System.nanoTime()), new NamespaceOp.Resume("", 0, f.id(),
+            f.path(), at, -1, f.mode().configName(), f.permission(), f.replication(),
+            f.blockSize()));
+        cursors.put(f.id(), at);
+      }
+    }
+    LOG.info("Site {}: resync of {} started: {} namespace entr{} resent, {} file(s) to catch "
+        + "up, {} bytes marked", settings.site(), settings.peerSite(), ops,
+        ops == 1 ? "y" : "ies", files, record.dirtyBytes());
+  }
+
+  /**
+   * Sets a file's resync cursor, telling the peer to resume it there unless the entry that
+   * opened it is itself being resent (or was sent during this resync).
+   */
+  private boolean startFile(DirtyRecord.DirtyFile df, long peerHolds) {
+    CachedFile f = df.file();
+    if (f.deleted()) {
+      return false;
+    }
+    boolean openResent = df.openSeq() > peerHolds
+        && record.pendingOps().containsKey(df.openSeq());
+    if (!openResent && df.openSeq() <= resyncStartSeq) {
+      long seq = ++nextSeq;
+      NamespaceOp.Resume resume = new NamespaceOp.Resume("", 0, f.id(), f.path(), df.from(),
+          f.closed() ? f.received() : -1, f.mode().configName(), f.permission(),
+          f.replication(), f.blockSize());
+      record.opened(f, df.from(), seq);
+      send(new OpEntry(seq, System.nanoTime()), resume);
+    }
+    cursors.put(f.id(), df.from());
+    return true;
+  }
+
+  /** The next pass of resync work, or an empty list once caught up (the link is then live). */
+  List<Work> resyncPass(FrameChannel ch, long chunkBytes) {
+    List<Work> work = new ArrayList<>();
+    List<CachedFile> nowSolo = null;
+    lock.lock();
+    try {
+      if (channel != ch || mode != Mode.RESYNC) {
+        return work;
+      }
+      for (DirtyRecord.DirtyFile df : record.dirtyFiles()) {
+        CachedFile f = df.file();
+        if (f.deleted()) {
+          continue;
+        }
+        Long cursor = cursors.get(f.id());
+        if (cursor == null) {
+          startFile(df, 0);
+          cursor = df.from();
+        }
+        long received = f.received();
+        if (cursor < received) {
+          work.add(new Work(f, cursor, Math.min(received, cursor + chunkBytes)));
+        }
+      }
+      if (work.isEmpty()) {
+        mode = Mode.LIVE;
+        if (solo.solo()) {
+          solo.solo(false);
+          nowSolo = new ArrayList<>(table.all());
+        }
+        LOG.info("Site {}: resync of {} caught up; the link is live, acknowledgments wait for "
+            + "the peer again", settings.site(), settings.peerSite());
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (nowSolo != null) {
+      nowSolo.forEach(CachedFile::soloChanged);
+    }
+    return work;
+  }
+
+  /** Waits until the resync window has room for {@code bytes}; false if the link changed. */
+  boolean awaitWindow(FrameChannel ch, long bytes, long window) throws InterruptedException {
+    lock.lock();
+    try {
+      while (channel == ch && resyncInFlightBytes > 0 && resyncInFlightBytes + bytes > window) {
+        changed.await(100, TimeUnit.MILLISECONDS);
+      }
+      return channel == ch;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Sends a resync chunk read for {@code work}; false (and released) if it is stale. */
+  boolean sendResync(FrameChannel ch, Work work, Extent data) {
+    lock.lock();
+    try {
+      Long cursor = cursors.get(work.file().id());
+      if (channel != ch || mode != Mode.RESYNC || work.file().deleted() || cursor == null
+          || cursor != work.from()) {
+        data.release();
+        return false;
+      }
+      send(new DataEntry(++nextSeq, work.file(), data, 0, true, System.nanoTime()));
+      cursors.put(work.file().id(), data.end());
+      resyncBytes.addAndGet(data.length());
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until the peer has acknowledged everything sent; false if the link changed. */
+  boolean awaitDrained(FrameChannel ch) throws InterruptedException {
+    lock.lock();
+    try {
+      while (channel == ch && !inFlight.isEmpty()) {
+        changed.await(100, TimeUnit.MILLISECONDS);
+      }
+      return channel == ch && mode == Mode.LIVE;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  boolean current(FrameChannel ch) {
+    lock.lock();
+    try {
+      return channel == ch && running;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The peer has everything: record it in ZooKeeper (under the epoch check). */
+  void markPeerInSync() throws IOException {
+    syncStates.set(settings.peerSite(), SyncStates.State.IN_SYNC, epoch);
+    peerSyncState = SyncStates.State.IN_SYNC.text();
+    LOG.info("Site {}: peer {} is in-sync (resync sent {} bytes in all since start)",
+        settings.site(), settings.peerSite(), resyncBytes.get());
+  }
+
+  ResyncSource source() {
+    return source;
+  }
+
+  EngineSettings settings() {
+    return settings;
+  }
+
+  // ---- connecting, losing the peer, going solo ----
+
   private void connectLoop() {
     while (running) {
       try {
+        FrameChannel ch;
         lock.lock();
         try {
-          while (channel != null && running) {
-            up.await(200, TimeUnit.MILLISECONDS);
-          }
+          ch = channel;
         } finally {
           lock.unlock();
         }
-        if (running) {
-          connectOnce();
+        if (ch != null) {
+          checkPeerResponsive(ch);
+          sleepQuietly(200);
+          continue;
         }
-      } catch (InterruptedException e) {
-        return;
+        if (settings.records().soloOnPeerLoss() && !solo.solo()) {
+          try {
+            goSolo();
+          } catch (IOException e) {
+            LOG.warn("Site {}: could not mark peer {} outdated, acknowledgments keep waiting: "
+                + "{}", settings.site(), settings.peerSite(), e.toString());
+          }
+        }
+        connectOnce();
       } catch (IOException e) {
         LOG.debug("Peer link from {} not up yet: {}", settings.site(), e.toString());
         sleepQuietly(settings.peerRetryIntervalMillis());
@@ -215,14 +522,70 @@ public final class PeerLink {
     }
   }
 
+  /** A connected peer that acknowledges nothing for mirror.peer.timeout is lost. */
+  private void checkPeerResponsive(FrameChannel ch) {
+    long oldest;
+    lock.lock();
+    try {
+      if (channel != ch || inFlight.isEmpty()) {
+        return;
+      }
+      oldest = inFlight.peekFirst().sentNanos();
+    } finally {
+      lock.unlock();
+    }
+    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldest);
+    if (waited > settings.records().peerTimeoutMillis()) {
+      linkDown(ch, new IOException("peer acknowledged nothing for " + waited + " ms"));
+    }
+  }
+
+  /**
+   * Marks the peer outdated (a ZooKeeper multi checking the epoch), then acknowledges alone.
+   * Until the mark succeeds, acknowledgments wait.
+   */
+  private void goSolo() throws IOException {
+    try {
+      syncStates.set(settings.peerSite(), SyncStates.State.OUTDATED, epoch);
+    } catch (SyncStates.FencedException e) {
+      LOG.error("Site {}: cannot go solo: {}; this primary has been superseded and keeps "
+          + "waiting for its peer", settings.site(), e.getMessage());
+      throw e;
+    }
+    peerSyncState = SyncStates.State.OUTDATED.text();
+    List<CompletableFuture<Long>> ops;
+    lock.lock();
+    try {
+      solo.solo(true);
+      ops = new ArrayList<>();
+      opWaiters.forEach((seq, f) -> ops.add(f));
+      List<Long> seqs = new ArrayList<>(opWaiters.keySet());
+      opWaiters.clear();
+      for (int i = 0; i < ops.size(); i++) {
+        ops.get(i).complete(seqs.get(i));
+      }
+    } finally {
+      lock.unlock();
+    }
+    List<CompletableFuture<Void>> applied = new ArrayList<>();
+    synchronized (appliedLock) {
+      appliedWaiters.values().forEach(applied::addAll);
+      appliedWaiters.clear();
+    }
+    applied.forEach(f -> f.complete(null));
+    table.all().forEach(CachedFile::soloChanged);
+    LOG.warn("Site {}: peer {} is lost and marked outdated; acknowledging alone ({} bytes in "
+        + "the record)", settings.site(), settings.peerSite(), record.dirtyBytes());
+  }
+
   private void connectOnce() throws IOException {
     Optional<EngineRecord> peer = registry.engine(settings.peerSite());
     if (peer.isEmpty()) {
       throw new IOException("peer " + settings.peerSite() + " is not registered");
     }
-    EngineRecord record = peer.get();
+    EngineRecord rec = peer.get();
     FrameChannel ch = FrameChannel.connect(
-        new java.net.InetSocketAddress(record.host(), record.port()),
+        new java.net.InetSocketAddress(rec.host(), rec.port()),
         (int) settings.peerConnectTimeoutMillis());
     try {
       ch.write(settings.shard(), epoch, new Handshake.Hello(ProtocolVersion.CURRENT,
@@ -231,48 +594,44 @@ public final class PeerLink {
         throw new ProtocolException("handshake reply carries a payload");
       }).message();
       if (reply instanceof Handshake.Refused r) {
-        throw new IOException("peer " + record.site() + " refused the link: " + r.reason());
+        throw new IOException("peer " + rec.site() + " refused the link: " + r.reason());
       }
       if (!(reply instanceof Handshake.HelloOk ok)) {
         throw new ProtocolException("peer answered the handshake with "
             + reply.getClass().getSimpleName());
       }
-      attach(ch, ok, record);
+      peerSyncState = syncStates.read(settings.peerSite()).state().text();
+      attach(ch, ok, rec);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
   }
 
-  private void attach(FrameChannel ch, Handshake.HelloOk ok, EngineRecord record) {
-    List<InFlight> alreadyThere = new ArrayList<>();
+  private String lastIncarnation;
+
+  private void attach(FrameChannel ch, Handshake.HelloOk ok, EngineRecord rec) {
     lock.lock();
     try {
-      long firstHeld = inFlight.isEmpty() ? nextSeq + 1 : inFlight.peekFirst().seq();
-      if (ok.lastSeq() + 1 < firstHeld) {
-        LOG.warn("Peer {} holds entries up to {} but entries {}..{} are no longer held here: "
-            + "it needs a resync", record.site(), ok.lastSeq(), ok.lastSeq() + 1, firstHeld - 1);
-      }
+      boolean same = ok.incarnation().equals(lastIncarnation);
+      lastIncarnation = ok.incarnation();
       channel = ch;
-      for (InFlight entry : inFlight) {
-        if (entry.seq() <= ok.lastSeq()) {
-          alreadyThere.add(entry);
-        } else {
-          send(entry);
-        }
-      }
-      up.signalAll();
+      mode = Mode.RESYNC;
+      resyncs.incrementAndGet();
+      LOG.info("Site {}: peer link to {} at {} up (epoch {}, peer {} incarnation, holds up to "
+          + "seq {})", settings.site(), rec.site(), rec.address(), epoch,
+          same ? "same" : "new", ok.lastSeq());
+      beginResync(ok, same);
+      changed.signalAll();
     } finally {
       lock.unlock();
-    }
-    LOG.info("Peer link {} -> {} at {} up (epoch {}, peer holds up to seq {})", settings.site(),
-        record.site(), record.address(), epoch, ok.lastSeq());
-    if (!alreadyThere.isEmpty()) {
-      acknowledge(alreadyThere.get(alreadyThere.size() - 1).seq());
     }
     Thread reader = new Thread(() -> readLoop(ch), "peer-reader-" + settings.site());
     reader.setDaemon(true);
     reader.start();
+    Thread resync = new Thread(new Resync(this, ch), "resync-" + settings.site());
+    resync.setDaemon(true);
+    resync.start();
   }
 
   private void readLoop(FrameChannel ch) {
@@ -300,27 +659,43 @@ public final class PeerLink {
   }
 
   private void acknowledge(long seq) {
-    List<InFlight> done = new ArrayList<>();
+    List<DataEntry> data = new ArrayList<>();
+    List<CompletableFuture<Long>> ops = new ArrayList<>();
+    List<Long> opSeqs = new ArrayList<>();
     lock.lock();
     try {
       while (!inFlight.isEmpty() && inFlight.peekFirst().seq() <= seq) {
-        done.add(inFlight.pollFirst());
+        InFlight entry = inFlight.pollFirst();
+        if (entry instanceof DataEntry d) {
+          data.add(d);
+          if (d.resync()) {
+            resyncInFlightBytes -= d.length();
+          }
+        }
       }
+      Map<Long, CompletableFuture<Long>> head = opWaiters.headMap(seq, true);
+      head.forEach((s, f) -> {
+        opSeqs.add(s);
+        ops.add(f);
+      });
+      head.clear();
+      changed.signalAll();
     } finally {
       lock.unlock();
     }
-    for (InFlight entry : done) {
-      if (entry instanceof DataEntry d) {
-        d.file().peerReceived(d.extent().end());
-        d.extent().release();
-      } else if (entry instanceof OpEntry o) {
-        o.received().complete(o.seq());
-      }
+    for (DataEntry d : data) {
+      d.file().peerReceived(d.extent().end());
+      d.extent().release();
+    }
+    for (int i = 0; i < ops.size(); i++) {
+      ops.get(i).complete(opSeqs.get(i));
     }
   }
 
   private void onDestaged(DestagedRanges ranges) {
+    record.peerApplied(ranges.appliedSeq());
     for (DestagedRange r : ranges.ranges()) {
+      record.peerDestaged(r.fileId(), r.to());
       CachedFile file = table.get(r.fileId());
       if (file != null) {
         progress.peerDestaged(file, r.from(), r.to());
@@ -336,24 +711,37 @@ public final class PeerLink {
     ready.forEach(f -> f.complete(null));
   }
 
-  private void linkDown(FrameChannel ch, IOException cause) {
+  /** Drops the channel and everything in flight on it: the record keeps what the peer lacks. */
+  void linkDown(FrameChannel ch, IOException cause) {
+    List<DataEntry> dropped = new ArrayList<>();
     lock.lock();
     try {
-      if (channel != ch) {
+      if (channel != ch || ch == null) {
         return;
       }
       channel = null;
+      mode = Mode.DOWN;
+      for (InFlight e : inFlight) {
+        if (e instanceof DataEntry d) {
+          dropped.add(d);
+        }
+      }
+      inFlight.clear();
+      cursors.clear();
+      resyncInFlightBytes = 0;
+      changed.signalAll();
     } finally {
       lock.unlock();
     }
+    dropped.forEach(d -> d.extent().release());
     try {
       ch.close();
     } catch (IOException ignored) {
       // closing a broken link
     }
     if (running) {
-      LOG.warn("Peer link {} -> {} down: {}; entries held for resend", settings.site(),
-          settings.peerSite(), cause.toString());
+      LOG.warn("Peer link {} -> {} down: {}; the record holds {} bytes for the peer",
+          settings.site(), settings.peerSite(), cause.toString(), record.dirtyBytes());
     }
   }
 
@@ -372,17 +760,11 @@ public final class PeerLink {
     lock.lock();
     try {
       ch = channel;
-      channel = null;
-      up.signalAll();
     } finally {
       lock.unlock();
     }
     if (ch != null) {
-      try {
-        ch.close();
-      } catch (IOException ignored) {
-        // stopping
-      }
+      linkDown(ch, new IOException("engine stopping"));
     }
   }
 }

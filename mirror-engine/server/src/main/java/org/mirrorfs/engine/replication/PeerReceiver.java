@@ -107,10 +107,21 @@ public final class PeerReceiver {
     }
     faults.hit(FaultPoints.SECONDARY_CACHE_INSERT);
     CachedFile file = table.get(d.fileId());
-    if (file == null) {
+    if (file == null || (d.resync() && file.deleted())) {
       extent.release();
+      if (d.resync()) {
+        state.received(d.seq());
+        ack(d.seq());
+        return;
+      }
       throw new ProtocolException("data for unknown file id " + d.fileId() + " at seq "
           + d.seq());
+    }
+    extent = trimHeld(file, extent);
+    if (extent == null) {
+      state.received(d.seq());
+      ack(d.seq());
+      return;
     }
     String error = file.append(extent);
     if (error != null) {
@@ -120,6 +131,28 @@ public final class PeerReceiver {
     state.received(d.seq());
     ack(d.seq());
     destager.schedule(file);
+  }
+
+  /**
+   * A resend may start below what this site already holds (the primary resends whole record
+   * blocks): the part held is dropped, the rest copied into a fresh extent. Rare, so the copy
+   * does not matter. Returns null if all of it is held.
+   */
+  private Extent trimHeld(CachedFile file, Extent extent) throws IOException {
+    long held = file.received();
+    if (extent.offset() >= held) {
+      return extent;
+    }
+    if (extent.end() <= held) {
+      extent.release();
+      return null;
+    }
+    int skip = (int) (held - extent.offset());
+    Extent tail = cache.allocate(held, extent.length() - skip);
+    tail.buffer().writeBytes(extent.buffer(), extent.buffer().readerIndex() + skip,
+        extent.length() - skip);
+    extent.release();
+    return tail;
   }
 
   private void onOp(ReplicateOp o) throws IOException {
@@ -141,7 +174,17 @@ public final class PeerReceiver {
     } else if (op instanceof NamespaceOp.Close c) {
       CachedFile file = table.get(c.fileId());
       if (file != null) {
-        file.markClosed();
+        file.markClosedAt(c.length());
+      }
+    } else if (op instanceof NamespaceOp.Resume r) {
+      CachedFile file = table.get(r.fileId());
+      if (file == null) {
+        file = new CachedFile(r.fileId(), r.path(), AckMode.parse(r.ackMode()), r.permission(),
+            r.replication(), r.blockSize(), r.base());
+        table.addIncarnation(file);
+      }
+      if (r.closedLength() >= 0) {
+        file.markClosedAt(r.closedLength());
       }
     }
     applyQueue.add(o.seq(), op);
