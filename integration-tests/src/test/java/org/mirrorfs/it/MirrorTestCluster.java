@@ -163,6 +163,25 @@ public final class MirrorTestCluster implements Closeable {
     return engines.get(site);
   }
 
+  /** Kills a site's engine like a crash (kill -9): its cache is gone. */
+  public void kill(String site) throws InterruptedException {
+    engines.get(site).kill();
+  }
+
+  /** Stops a site's engine cleanly (SIGTERM: it drains first); returns its exit code. */
+  public int stop(String site) throws InterruptedException {
+    return engines.get(site).stop();
+  }
+
+  /** Starts a stopped or killed site's engine again with the same configuration. */
+  public void start(String site) throws IOException {
+    EngineProcess old = engines.get(site);
+    if (old != null && old.isAlive()) {
+      throw new IllegalStateException("engine " + site + " is still running");
+    }
+    engines.put(site, startEngine(site));
+  }
+
   public MiniDFSCluster dfs(String site) {
     return dfs.get(site);
   }
@@ -225,7 +244,8 @@ public final class MirrorTestCluster implements Closeable {
       a = status(PRIMARY);
       b = status(SECONDARY);
       if (a.destageLagBytes() == 0 && b.destageLagBytes() == 0 && a.dirtyFiles() == 0
-          && b.dirtyFiles() == 0 && b.appliedSeq() >= a.loggedSeq()) {
+          && b.dirtyFiles() == 0 && b.appliedSeq() >= a.loggedSeq()
+          && a.record().link().equals("live") && a.record().dirtyBytes() == 0) {
         return;
       }
       Thread.sleep(50);

@@ -84,6 +84,7 @@ public final class MessageRegistry {
     // records and resync
     NamespaceOp.Resume.class,
     ControlMessages.RecordStatus.class,
+    PeerMessages.Committed.class,
   };
 
   private MessageRegistry() {}

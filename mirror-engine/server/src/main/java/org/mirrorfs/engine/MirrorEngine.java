@@ -148,10 +148,12 @@ public final class MirrorEngine implements Closeable {
       peerLink = new PeerLink(settings, registry, table, (file, from, to) -> {
         file.peerDestaged(to);
         forgetIfDone(file);
-      }, epoch, dirtyRecord, intents, syncStates, solo, PeerLink.resyncSource(cache, store));
+      }, epoch, dirtyRecord, intents, syncStates, solo, PeerLink.resyncSource(cache, store),
+          faults);
       startIntentClearing();
       OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
-      NamespaceService namespace = new NamespaceService(store, table, peerLink, applier, epoch);
+      NamespaceService namespace = new NamespaceService(store, table, peerLink, applier, epoch,
+          faults);
       startLeaseMonitor(namespace);
       parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
           faults, this::status, incarnation, peerLink, namespace, new ReadService(store, table), null, null,

@@ -16,6 +16,12 @@ public final class PeerMessages {
   /** A namespace log entry copied to the peer. */
   public record ReplicateOp(long seq, NamespaceOp op) implements Message {}
 
+  /**
+   * The primary has applied (and so may acknowledge) every entry up to {@code seq}: the peer
+   * may now apply destructive entries (delete, rename) up to it (BRIEF 5a.1).
+   */
+  public record Committed(long seq) implements Message {}
+
   /** The peer holds every entry up to {@code seq} in its cache (cumulative). */
   public record PeerAck(long seq) implements Message {}
 

@@ -38,6 +38,7 @@ public final class CachedFile {
   private long orphanedAtNanos;
   private final List<Waiter> syncWaiters = new ArrayList<>();
   private long[] pendingTimes;
+  private long storeHolds;
 
   private record Waiter(long offset, Runnable action) {}
 
@@ -214,6 +215,15 @@ public final class CachedFile {
 
   public synchronized void out(FSDataOutputStream stream) {
     this.out = stream;
+  }
+
+  /** The store file's length when the destager last reopened it. */
+  public synchronized void storeHolds(long length) {
+    storeHolds = Math.max(storeHolds, length);
+  }
+
+  public synchronized long storeHolds() {
+    return storeHolds;
   }
 
   public synchronized boolean storeReady() {

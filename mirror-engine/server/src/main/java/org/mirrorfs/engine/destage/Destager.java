@@ -129,7 +129,6 @@ public final class Destager {
   private long writeBatch(CachedFile file, List<Extent> batch) throws IOException {
     FSDataOutputStream out = file.out();
     long start = batch.get(0).offset();
-    long skipBelow = start;
     if (out == null) {
       out = store.reopenForAppend(file.storePath());
       file.out(out);
@@ -138,8 +137,13 @@ public final class Destager {
         throw new IOException("store file " + file.storePath() + " at site " + site + " has "
             + storeLength + " bytes but " + start + " were destaged before: the store lost data");
       }
-      skipBelow = storeLength;
+      file.storeHolds(storeLength);
+      LOG.info("Site {}: reopened store file {} (id {}) at length {}; cached bytes from {}", site,
+          file.storePath(), file.id(), storeLength, start);
     }
+    // The store may already hold bytes the cache still has (written before a crash or a broken
+    // stream, resent by a resync): they are skipped, in this batch and in later ones.
+    long skipBelow = Math.max(start, file.storeHolds());
     long end = start;
     for (Extent x : batch) {
       end = x.end();

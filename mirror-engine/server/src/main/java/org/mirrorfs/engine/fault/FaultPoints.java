@@ -17,9 +17,14 @@ public final class FaultPoints {
   public static final String SECONDARY_CACHE_INSERT = "secondary.cache.insert";
   /** Before a destage pass writes to the backing store, at whichever site sets it. */
   public static final String DESTAGE_WRITE = "destage.write";
+  /** Before the primary sends each resync chunk to a returning peer. */
+  public static final String RESYNC_SEND = "resync.send";
+
+  /** At the primary, after the peer has a namespace entry and before it is applied here. */
+  public static final String NAMESPACE_APPLY = "namespace.apply";
 
   private static final java.util.Set<String> KNOWN =
-      java.util.Set.of(SECONDARY_CACHE_INSERT, DESTAGE_WRITE);
+      java.util.Set.of(SECONDARY_CACHE_INSERT, DESTAGE_WRITE, RESYNC_SEND, NAMESPACE_APPLY);
 
   private static final class Point {
     boolean held;

@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.PathIsNotEmptyDirectoryException;
 import org.mirrorfs.engine.cache.AckSink;
 import org.mirrorfs.engine.cache.CachedFile;
 import org.mirrorfs.engine.cache.FileTable;
+import org.mirrorfs.engine.fault.FaultPoints;
 import org.mirrorfs.engine.replication.PeerLink;
 import org.mirrorfs.engine.store.BackingStore;
 import org.mirrorfs.engine.store.ClientPaths;
@@ -47,10 +48,12 @@ public final class NamespaceService {
   private final PeerLink peer;
   private final OpApplier applier;
   private final long epoch;
+  private final FaultPoints faults;
   private final AtomicLong fileCounter = new AtomicLong();
 
   public NamespaceService(BackingStore store, FileTable table, PeerLink peer, OpApplier applier,
-      long epoch) {
+      long epoch, FaultPoints faults) {
+    this.faults = faults;
     this.store = store;
     this.table = table;
     this.peer = peer;
@@ -413,7 +416,20 @@ public final class NamespaceService {
     if (mode == AckMode.DESTAGE) {
       await(peer.whenApplied(seq), op);
     }
+    hit(FaultPoints.NAMESPACE_APPLY);
     applier.apply(op);
+    if (op instanceof NamespaceOp.Delete || op instanceof NamespaceOp.Rename) {
+      peer.committed(seq);
+    }
+  }
+
+  private void hit(String point) throws InterruptedIOException {
+    try {
+      faults.hit(point);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted at fault point " + point);
+    }
   }
 
   private static <T> T await(CompletableFuture<T> future, NamespaceOp op) throws IOException {

@@ -133,6 +133,7 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
     if (previous != null) {
       previous.close();
     }
+    parts.applyQueue().newEpoch(epoch);
     parts.replica().follow(epoch);
     ch.write(s.shard(), epoch, new HelloOk(s.site(), epoch, false, parts.replica().lastSeq(),
         parts.incarnation()));

@@ -22,6 +22,7 @@ import org.mirrorfs.engine.cache.CachedFile;
 import org.mirrorfs.engine.cache.Extent;
 import org.mirrorfs.engine.cache.FileTable;
 import org.mirrorfs.engine.cache.SoloState;
+import org.mirrorfs.engine.fault.FaultPoints;
 import org.mirrorfs.engine.record.DirtyRecord;
 import org.mirrorfs.engine.record.IntentLog;
 import org.mirrorfs.protocol.ProtocolException;
@@ -32,6 +33,7 @@ import org.mirrorfs.protocol.message.ConnectionKind;
 import org.mirrorfs.protocol.message.Handshake;
 import org.mirrorfs.protocol.message.Message;
 import org.mirrorfs.protocol.message.NamespaceOp;
+import org.mirrorfs.protocol.message.PeerMessages.Committed;
 import org.mirrorfs.protocol.message.PeerMessages.DestagedRange;
 import org.mirrorfs.protocol.message.PeerMessages.DestagedRanges;
 import org.mirrorfs.protocol.message.PeerMessages.PeerAck;
@@ -89,6 +91,7 @@ public final class PeerLink {
   private final SyncStates syncStates;
   private final SoloState solo;
   private final ResyncSource source;
+  private final FaultPoints faults;
 
   final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -100,6 +103,7 @@ public final class PeerLink {
   /** Per file, how far a resync has sent it; the live path sends only what lies beyond. */
   private final Map<Long, Long> cursors = new HashMap<>();
   private long resyncStartSeq;
+  private long committedSeq;
   private long resyncInFlightBytes;
 
   private final Object appliedLock = new Object();
@@ -110,11 +114,14 @@ public final class PeerLink {
   private final AtomicInteger resyncs = new AtomicInteger();
   private volatile String peerSyncState = "unknown";
   private volatile boolean running = true;
+  private volatile boolean everConnected;
+  private final long startedNanos = System.nanoTime();
   private final Thread connector;
 
   public PeerLink(EngineSettings settings, EngineRegistry registry, FileTable table,
       PeerProgress progress, long epoch, DirtyRecord record, IntentLog intents,
-      SyncStates syncStates, SoloState solo, ResyncSource source) {
+      SyncStates syncStates, SoloState solo, ResyncSource source, FaultPoints faults) {
+    this.faults = faults;
     this.settings = settings;
     this.registry = registry;
     this.table = table;
@@ -268,6 +275,31 @@ public final class PeerLink {
     }
   }
 
+  /**
+   * This site has applied entry {@code seq} and may acknowledge it: the peer may apply
+   * destructive entries up to it.
+   */
+  public void committed(long seq) {
+    lock.lock();
+    try {
+      committedSeq = Math.max(committedSeq, seq);
+      if (mode != Mode.DOWN) {
+        sendCommitted();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void sendCommitted() {
+    FrameChannel ch = channel;
+    try {
+      ch.write(settings.shard(), epoch, new Committed(committedSeq));
+    } catch (IOException e) {
+      linkDown(ch, e);
+    }
+  }
+
   /** Completes once the peer has applied log entries up to {@code seq} (at once while solo). */
   public CompletableFuture<Void> whenApplied(long seq) {
     CompletableFuture<Void> f = new CompletableFuture<>();
@@ -326,6 +358,9 @@ public final class PeerLink {
       }
       send(new OpEntry(e.getKey(), System.nanoTime()), e.getValue());
       ops++;
+    }
+    if (committedSeq > 0) {
+      sendCommitted();
     }
     resyncStartSeq = nextSeq;
     cursors.clear();
@@ -481,6 +516,10 @@ public final class PeerLink {
         settings.site(), settings.peerSite(), resyncBytes.get());
   }
 
+  FaultPoints faults() {
+    return faults;
+  }
+
   ResyncSource source() {
     return source;
   }
@@ -506,7 +545,7 @@ public final class PeerLink {
           sleepQuietly(200);
           continue;
         }
-        if (settings.records().soloOnPeerLoss() && !solo.solo()) {
+        if (settings.records().soloOnPeerLoss() && !solo.solo() && mayGoSolo()) {
           try {
             goSolo();
           } catch (IOException e) {
@@ -520,6 +559,15 @@ public final class PeerLink {
         sleepQuietly(settings.peerRetryIntervalMillis());
       }
     }
+  }
+
+  /**
+   * At start the peer has not been reached yet: that is not a loss until it stays unreachable
+   * for mirror.peer.timeout. Once it was reached, losing the link is a loss at once.
+   */
+  private boolean mayGoSolo() {
+    return everConnected || TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos)
+        > settings.records().peerTimeoutMillis();
   }
 
   /** A connected peer that acknowledges nothing for mirror.peer.timeout is lost. */
@@ -616,6 +664,7 @@ public final class PeerLink {
       boolean same = ok.incarnation().equals(lastIncarnation);
       lastIncarnation = ok.incarnation();
       channel = ch;
+      everConnected = true;
       mode = Mode.RESYNC;
       resyncs.incrementAndGet();
       LOG.info("Site {}: peer link to {} at {} up (epoch {}, peer {} incarnation, holds up to "

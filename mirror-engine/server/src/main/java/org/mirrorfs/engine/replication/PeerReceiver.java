@@ -15,6 +15,7 @@ import org.mirrorfs.protocol.frame.FrameChannel;
 import org.mirrorfs.protocol.frame.PayloadAllocator;
 import org.mirrorfs.protocol.message.Message;
 import org.mirrorfs.protocol.message.NamespaceOp;
+import org.mirrorfs.protocol.message.PeerMessages.Committed;
 import org.mirrorfs.protocol.message.PeerMessages.PeerAck;
 import org.mirrorfs.protocol.message.PeerMessages.ReplicateData;
 import org.mirrorfs.protocol.message.PeerMessages.ReplicateOp;
@@ -25,6 +26,8 @@ import org.mirrorfs.protocol.message.PeerMessages.ReplicateOp;
  * Entries already held (a resend after a broken link) are acknowledged and skipped.
  */
 public final class PeerReceiver {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(PeerReceiver.class);
   private final FrameChannel channel;
   private final int shard;
   private final long epoch;
@@ -84,6 +87,8 @@ public final class PeerReceiver {
         onData(d, extent);
       } else if (m instanceof ReplicateOp o) {
         onOp(o);
+      } else if (m instanceof Committed c) {
+        applyQueue.committed(c.seq());
       } else {
         releaseCurrent(frame);
         throw new ProtocolException("unexpected " + m.getClass().getSimpleName()
@@ -178,6 +183,9 @@ public final class PeerReceiver {
       }
     } else if (op instanceof NamespaceOp.Resume r) {
       CachedFile file = table.get(r.fileId());
+      LOG.info("Resync resumes {} (id {}) at {}{}{}", r.path(), r.fileId(), r.base(),
+          r.closedLength() >= 0 ? ", closed at " + r.closedLength() : "",
+          file != null ? ", held up to " + file.received() : "");
       if (file == null) {
         file = new CachedFile(r.fileId(), r.path(), AckMode.parse(r.ackMode()), r.permission(),
             r.replication(), r.blockSize(), r.base());

@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.RateLimiter;
 import java.io.IOException;
 import java.util.List;
 import org.mirrorfs.engine.cache.Extent;
+import org.mirrorfs.engine.fault.FaultPoints;
 import org.mirrorfs.engine.record.RecordSettings;
 import org.mirrorfs.protocol.frame.FrameChannel;
 import org.slf4j.Logger;
@@ -44,6 +45,7 @@ final class Resync implements Runnable {
           if (limiter != null) {
             limiter.acquire(length);
           }
+          link.faults().hit(FaultPoints.RESYNC_SEND);
           if (!link.awaitWindow(channel, length, rs.resyncWindow())) {
             return;
           }

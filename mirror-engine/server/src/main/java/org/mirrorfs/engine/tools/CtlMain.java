@@ -14,7 +14,9 @@ import org.mirrorfs.coordination.SharedZkClients;
 import org.mirrorfs.coordination.ZkLayout;
 import org.mirrorfs.coordination.ZkSettings;
 import org.mirrorfs.engine.EngineConfigKeys;
+import org.mirrorfs.coordination.SyncStates;
 import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
+import org.mirrorfs.protocol.message.ControlMessages.RecordStatus;
 
 /** {@code bin/mirror ctl <command>}: operator commands against a running cluster. */
 public final class CtlMain {
@@ -104,11 +106,15 @@ public final class CtlMain {
       } else {
         out.append(String.format("cluster %s  shard %d  epoch %d  primary %s%n", cluster, shard,
             epoch, primary.map(EngineRecord::site).orElse("(none)")));
-        out.append(String.format("%-10s %-10s %-22s %6s %22s %14s %6s %5s%n", "SITE", "ROLE",
-            "ADDRESS", "EPOCH", "CACHE USED/CAPACITY", "DESTAGE LAG", "FILES", "PEER"));
+        out.append(String.format("%-10s %-10s %-22s %6s %22s %14s %6s %5s %9s%n", "SITE",
+            "ROLE", "ADDRESS", "EPOCH", "CACHE USED/CAPACITY", "DESTAGE LAG", "FILES", "PEER",
+            "SYNC"));
       }
       boolean first = true;
+      SyncStates syncStates = new SyncStates(client, layout);
+      StringBuilder records = new StringBuilder();
       for (EngineRecord e : engines) {
+        String sync = syncStates.read(e.site()).state().text();
         EngineStatusReply s = null;
         String error = null;
         try (ControlClient c = new ControlClient(new InetSocketAddress(e.host(), e.port()),
@@ -126,23 +132,46 @@ public final class CtlMain {
                 .append(s.cacheUsedBytes()).append(",\"cacheCapacity\":")
                 .append(s.cacheCapacityBytes()).append(",\"destageLagBytes\":")
                 .append(s.destageLagBytes()).append(",\"dirtyFiles\":").append(s.dirtyFiles())
-                .append(",\"peerConnected\":").append(s.peerConnected());
+                .append(",\"peerConnected\":").append(s.peerConnected())
+                .append(",\"syncState\":\"").append(sync).append("\"");
+            RecordStatus r = s.record();
+            if (r != null && !r.link().isEmpty()) {
+              out.append(",\"record\":{\"link\":\"").append(r.link()).append("\",\"solo\":")
+                  .append(r.solo()).append(",\"dirtyBytes\":").append(r.dirtyBytes())
+                  .append(",\"dirtyFiles\":").append(r.dirtyFiles())
+                  .append(",\"pendingOps\":").append(r.pendingOps())
+                  .append(",\"intentExtents\":").append(r.intentExtents())
+                  .append(",\"intentZkWrites\":").append(r.intentZkWrites())
+                  .append(",\"resyncBytesSent\":").append(r.resyncBytesSent())
+                  .append(",\"resyncs\":").append(r.resyncs()).append("}");
+            }
           } else {
             out.append(",\"error\":\"").append(String.valueOf(error).replace("\"", "'"))
                 .append("\"");
           }
           out.append("}");
         } else if (s != null) {
-          out.append(String.format("%-10s %-10s %-22s %6d %22s %14s %6d %5s%n", e.site(),
+          out.append(String.format("%-10s %-10s %-22s %6d %22s %14s %6d %5s %9s%n", e.site(),
               e.role(), e.address(), s.epoch(),
               mib(s.cacheUsedBytes()) + " / " + mib(s.cacheCapacityBytes()),
-              mib(s.destageLagBytes()), s.dirtyFiles(), s.peerConnected() ? "up" : "down"));
+              mib(s.destageLagBytes()), s.dirtyFiles(), s.peerConnected() ? "up" : "down",
+              sync));
+          RecordStatus r = s.record();
+          if (r != null && !r.link().isEmpty()) {
+            records.append(String.format("record at %s: link %s%s, peer %s, %s dirty in %d "
+                + "file(s), %d namespace entr%s pending, %d write-intent extent(s) (%d ZooKeeper "
+                + "writes), resync sent %s in %d resync(s)%n", e.site(), r.link(),
+                r.solo() ? " (solo)" : "", r.peerSyncState(), mib(r.dirtyBytes()),
+                r.dirtyFiles(), r.pendingOps(), r.pendingOps() == 1 ? "y" : "ies",
+                r.intentExtents(), r.intentZkWrites(), mib(r.resyncBytesSent()), r.resyncs()));
+          }
         } else {
           out.append(String.format("%-10s %-10s %-22s unreachable: %s%n", e.site(), e.role(),
               e.address(), error));
         }
         first = false;
       }
+      out.append(records);
       if (json) {
         out.append("]}\n");
       } else if (engines.isEmpty()) {
