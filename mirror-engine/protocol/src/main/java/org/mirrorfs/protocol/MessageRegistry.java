@@ -85,6 +85,7 @@ public final class MessageRegistry {
     NamespaceOp.Resume.class,
     ControlMessages.RecordStatus.class,
     PeerMessages.Committed.class,
+    PeerMessages.DestageNow.class,
   };
 
   private MessageRegistry() {}

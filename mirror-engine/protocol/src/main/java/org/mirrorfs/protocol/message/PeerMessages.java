@@ -22,6 +22,12 @@ public final class PeerMessages {
    */
   public record Committed(long seq) implements Message {}
 
+  /**
+   * Someone waits for bytes of {@code fileId} below {@code offset} to be on both stores (an
+   * hsync): the peer destages that file ahead of others (decision 8).
+   */
+  public record DestageNow(long fileId, long offset) implements Message {}
+
   /** The peer holds every entry up to {@code seq} in its cache (cumulative). */
   public record PeerAck(long seq) implements Message {}
 

@@ -39,6 +39,12 @@ public final class CachedFile {
   private final List<Waiter> syncWaiters = new ArrayList<>();
   private long[] pendingTimes;
   private long storeHolds;
+  private long dirtySince;
+  private long urgentUpTo;
+
+  /** Orders "became dirty" events across all files of this engine (claim 13: oldest first). */
+  private static final java.util.concurrent.atomic.AtomicLong DIRTY_TICKETS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private record Waiter(long offset, Runnable action) {}
 
@@ -145,9 +151,27 @@ public final class CachedFile {
       return "packet at offset " + extent.offset() + " does not continue file " + path
           + " (id " + id + ") at " + received;
     }
+    if (received == destaged) {
+      dirtySince = DIRTY_TICKETS.incrementAndGet();
+    }
     extents.addLast(extent);
     received = extent.end();
     return null;
+  }
+
+  /** When the oldest byte not yet destaged here arrived, as an engine-wide ticket. */
+  public synchronized long dirtySince() {
+    return dirtySince;
+  }
+
+  /** An hsync (or a destage-mode write) waits for bytes below {@code offset} (decision 8). */
+  public synchronized void urgentUpTo(long offset) {
+    urgentUpTo = Math.max(urgentUpTo, offset);
+  }
+
+  /** 0 if something waits for this file's destage, else 1: the destager takes 0s first. */
+  public synchronized int urgency() {
+    return mode == AckMode.DESTAGE || urgentUpTo > destaged ? 0 : 1;
   }
 
   public synchronized long received() {

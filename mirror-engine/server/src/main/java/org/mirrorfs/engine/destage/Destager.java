@@ -3,9 +3,6 @@ package org.mirrorfs.engine.destage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.mirrorfs.engine.cache.CachedFile;
@@ -32,7 +29,8 @@ public final class Destager {
   private final long retryInitialMillis;
   private final long retryMaxMillis;
   private final String site;
-  private final ExecutorService workers;
+  private final java.util.List<Thread> workers = new java.util.ArrayList<>();
+  private final DestageQueue queue = new DestageQueue();
   private final AtomicInteger active = new AtomicInteger();
   private volatile boolean stopping;
 
@@ -45,27 +43,57 @@ public final class Destager {
     this.retryInitialMillis = retryInitialMillis;
     this.retryMaxMillis = retryMaxMillis;
     this.site = site;
-    AtomicInteger n = new AtomicInteger();
-    this.workers = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "destage-" + site + "-" + n.incrementAndGet());
+    for (int i = 1; i <= threads; i++) {
+      Thread t = new Thread(this::work, "destage-" + site + "-" + i);
       t.setDaemon(true);
-      return t;
-    });
+      workers.add(t);
+      t.start();
+    }
   }
 
   /** Makes sure a worker will look at this file. Cheap when it is already queued. */
   public void schedule(CachedFile file) {
     if (!stopping && file.claimForDestage()) {
       active.incrementAndGet();
-      workers.execute(() -> run(file));
+      queue.add(file);
+    }
+  }
+
+  /**
+   * Something waits for bytes of {@code file} below {@code offset} to reach this site's store
+   * (an hsync): the file goes ahead of files nobody waits for.
+   */
+  public void urgent(CachedFile file, long offset) {
+    file.urgentUpTo(offset);
+    queue.reprioritize(file);
+    schedule(file);
+  }
+
+  private void work() {
+    while (!stopping) {
+      CachedFile file;
+      try {
+        file = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (file == null) {
+        return;
+      }
+      run(file);
     }
   }
 
   private void run(CachedFile file) {
+    boolean requeued = false;
     try {
-      do {
-        drain(file);
-      } while (!stopping && file.unclaim() && file.claimForDestage());
+      if (drain(file)) {
+        queue.add(file);
+        requeued = true;
+      } else if (!stopping && file.unclaim() && file.claimForDestage()) {
+        queue.add(file);
+        requeued = true;
+      }
     } catch (InterruptedIOException e) {
       file.unclaim();
       Thread.currentThread().interrupt();
@@ -73,17 +101,20 @@ public final class Destager {
       file.unclaim();
       LOG.error("Site {}: destage of file {} stopped on an unexpected error", site, file.id(), e);
     } finally {
-      active.decrementAndGet();
+      if (!requeued) {
+        active.decrementAndGet();
+      }
     }
   }
 
-  private void drain(CachedFile file) throws InterruptedIOException {
+  /** Destages the file's cached bytes; true if it stopped early for a more pressing file. */
+  private boolean drain(CachedFile file) throws InterruptedIOException {
     long delay = retryInitialMillis;
     int failures = 0;
     while (!stopping) {
       if (file.deleted()) {
         closeQuietly(file);
-        return;
+        return false;
       }
       List<Extent> batch = file.nextBatch(batchBytes);
       if (batch.isEmpty()) {
@@ -92,7 +123,7 @@ public final class Destager {
           applyPendingTimes(file);
           listener.finished(file);
         }
-        return;
+        return false;
       } else {
         try {
           hit(FaultPoints.DESTAGE_WRITE);
@@ -102,11 +133,14 @@ public final class Destager {
           listener.destaged(file, from, to);
           delay = retryInitialMillis;
           failures = 0;
+          if (queue.betterWaiting(file)) {
+            return true;
+          }
           continue;
         } catch (IOException e) {
           if (file.deleted()) {
             closeQuietly(file);
-            return;
+            return false;
           }
           failures++;
           if (failures == 1 || failures % 20 == 0) {
@@ -123,6 +157,7 @@ public final class Destager {
       sleep(delay);
       delay = Math.min(retryMaxMillis, delay * 2);
     }
+    return false;
   }
 
   /** Writes the batch and hsyncs it; returns the file offset now durable. */
@@ -224,11 +259,17 @@ public final class Destager {
 
   public void stop() {
     stopping = true;
-    workers.shutdownNow();
-    try {
-      workers.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    queue.close();
+    for (Thread t : workers) {
+      t.interrupt();
+    }
+    for (Thread t : workers) {
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 }

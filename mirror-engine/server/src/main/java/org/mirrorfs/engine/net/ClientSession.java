@@ -195,6 +195,8 @@ public final class ClientSession implements AckSink {
           reply = new OkReply(id);
         } else {
           file.whenDurable(r.offset(), () -> send(new OkReply(id), null));
+          destager.urgent(file, r.offset());
+          peer.destageNow(file, r.offset());
           return;
         }
       } else {

@@ -34,6 +34,7 @@ import org.mirrorfs.protocol.message.Handshake;
 import org.mirrorfs.protocol.message.Message;
 import org.mirrorfs.protocol.message.NamespaceOp;
 import org.mirrorfs.protocol.message.PeerMessages.Committed;
+import org.mirrorfs.protocol.message.PeerMessages.DestageNow;
 import org.mirrorfs.protocol.message.PeerMessages.DestagedRange;
 import org.mirrorfs.protocol.message.PeerMessages.DestagedRanges;
 import org.mirrorfs.protocol.message.PeerMessages.PeerAck;
@@ -285,6 +286,24 @@ public final class PeerLink {
       committedSeq = Math.max(committedSeq, seq);
       if (mode != Mode.DOWN) {
         sendCommitted();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** An hsync waits for bytes of {@code file} below {@code offset}: the peer hurries them. */
+  public void destageNow(CachedFile file, long offset) {
+    lock.lock();
+    try {
+      if (mode == Mode.DOWN) {
+        return;
+      }
+      FrameChannel ch = channel;
+      try {
+        ch.write(settings.shard(), epoch, new DestageNow(file.id(), offset));
+      } catch (IOException e) {
+        linkDown(ch, e);
       }
     } finally {
       lock.unlock();

@@ -16,6 +16,7 @@ import org.mirrorfs.protocol.frame.PayloadAllocator;
 import org.mirrorfs.protocol.message.Message;
 import org.mirrorfs.protocol.message.NamespaceOp;
 import org.mirrorfs.protocol.message.PeerMessages.Committed;
+import org.mirrorfs.protocol.message.PeerMessages.DestageNow;
 import org.mirrorfs.protocol.message.PeerMessages.PeerAck;
 import org.mirrorfs.protocol.message.PeerMessages.ReplicateData;
 import org.mirrorfs.protocol.message.PeerMessages.ReplicateOp;
@@ -89,6 +90,11 @@ public final class PeerReceiver {
         onOp(o);
       } else if (m instanceof Committed c) {
         applyQueue.committed(c.seq());
+      } else if (m instanceof DestageNow u) {
+        CachedFile file = table.get(u.fileId());
+        if (file != null) {
+          destager.urgent(file, u.offset());
+        }
       } else {
         releaseCurrent(frame);
         throw new ProtocolException("unexpected " + m.getClass().getSimpleName()
