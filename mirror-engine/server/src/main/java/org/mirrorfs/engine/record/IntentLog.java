@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * write-intent bitmap or DRBD's activity log). Before the first write into an extent it is
  * marked, together with the extents a writer is likely to need next, in one znode update; marks
  * are cleared lazily, in one update, once the record holds no dirty block in them and no write
- * has touched them for a while. So ZooKeeper writes grow with extents touched, not with writes,
+ * has touched them for a while (at least four extents per write, or any that waited three
+ * times that long). So ZooKeeper writes grow with extents touched, not with writes,
  * and at every moment the persisted marks cover every address written and not destaged at the
  * peer.
  *
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class IntentLog {
   private static final Logger LOG = LoggerFactory.getLogger(IntentLog.class);
   private static final int FORMAT = 1;
+  /** Clear at least this many extents per write, unless some have waited three delays. */
+  private static final int CLEAR_BATCH = 4;
 
   private final CuratorFramework zk;
   private final String path;
@@ -129,7 +132,7 @@ public final class IntentLog {
         victims.add(e);
       }
     }
-    if (victims.isEmpty()) {
+    if (victims.isEmpty() || (victims.size() < CLEAR_BATCH && !overdue(victims, decided))) {
       return 0;
     }
     marked.removeAll(victims);
@@ -155,6 +158,16 @@ public final class IntentLog {
     victims.forEach(lastTouched::remove);
     LOG.debug("Cleared {} write-intent extent(s) at {}", victims.size(), path);
     return victims.size();
+  }
+
+  private boolean overdue(Set<Extent> victims, long now) {
+    for (Extent e : victims) {
+      Long t = lastTouched.get(e);
+      if (t == null || now - t >= 3 * clearDelayNanos) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Marks persisted right now, for tests and status. */
