@@ -209,9 +209,11 @@ public final class MirrorEngine implements Closeable {
     if (!inSync && own.state() != SyncStates.State.OUTDATED) {
       syncStates.markSelfOutdated(settings.site(), epoch);
     }
-    LOG.info("Site {}: {} stop, comes back {} (ZooKeeper held {} at epoch {}, current epoch {})",
-        settings.site(), cleanStop ? "after a clean" : "after an unclean", inSync ? "in-sync"
-            : "outdated", own.state().text(), own.epoch(), epoch);
+    String how = own.version() < 0 ? "at its first start" : cleanStop ? "after a clean stop"
+        : "after an unclean stop";
+    LOG.info("Site {}: {}, comes back {} (ZooKeeper held {} at epoch {}, current epoch {})",
+        settings.site(), how, inSync ? "in-sync" : "outdated", own.state().text(), own.epoch(),
+        epoch);
   }
 
   /** Unmarks clean write-intent extents lazily, in batches. */

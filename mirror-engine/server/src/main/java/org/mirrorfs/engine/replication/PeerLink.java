@@ -209,7 +209,25 @@ public final class PeerLink {
    */
   public void beforeWrite(CachedFile file, long from, long to) throws IOException {
     record.writing(file, from, to);
-    intents.beforeWrite(file.id(), from, to);
+    // Until the intent is persisted the write waits (ZooKeeper unreachable: writes wait).
+    for (int attempt = 1; ; attempt++) {
+      try {
+        intents.beforeWrite(file.id(), from, to);
+        return;
+      } catch (IOException e) {
+        if (!running) {
+          throw e;
+        }
+        if (attempt == 1 || attempt % 50 == 0) {
+          LOG.warn("Site {}: write intent for {} not persisted yet (attempt {}), the write "
+              + "waits: {}", settings.site(), file.path(), attempt, e.toString());
+        }
+        sleepQuietly(200);
+        if (Thread.currentThread().isInterrupted()) {
+          throw new java.io.InterruptedIOException("interrupted persisting write intent");
+        }
+      }
+    }
   }
 
   /** A write announced by {@link #beforeWrite} was refused. */
