@@ -122,8 +122,8 @@ public final class MirrorEngine implements Closeable {
       NamespaceService namespace = new NamespaceService(store, table, peerLink, applier, epoch);
       startLeaseMonitor(namespace);
       parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
-          faults, this::status, peerLink, namespace, new ReadService(store, table), null, null,
-          null);
+          faults, this::status, store, peerLink, namespace, new ReadService(store, table), null,
+          null, null);
     } else {
       reporter = new DestageReporter(site);
       destager = newDestager(faults, new DestageListener() {
@@ -141,7 +141,7 @@ public final class MirrorEngine implements Closeable {
       applyQueue = new ApplyQueue(applier, reporter::applied, site);
       replica = new ReplicaState();
       parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
-          faults, this::status, null, null, null, replica, applyQueue, reporter);
+          faults, this::status, store, null, null, null, replica, applyQueue, reporter);
       reporter.start();
       applyQueue.start();
     }

@@ -35,7 +35,8 @@ public final class ControlMessages {
    * @param resume the {@link ManifestPage#resume()} of the previous page, or null
    * @param maxEntries at most this many entries (the engine may send fewer)
    * @param maxMillis the engine stops after about this long and sends what it has; a file whose
-   *     CRC is not finished by then is continued in the next page through {@code resume}
+   *     CRC is not finished by then is continued in the next page through {@code resume}. A
+   *     page always holds at least one entry or one read of a file: 0 asks for just that.
    */
   public record ManifestRequest(long callId, String root, String startAfter,
       ManifestResume resume, int maxEntries, int maxMillis) implements Call {}

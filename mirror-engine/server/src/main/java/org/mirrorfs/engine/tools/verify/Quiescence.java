@@ -1,0 +1,35 @@
+package org.mirrorfs.engine.tools.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
+
+/**
+ * Whether a pair is quiet enough to compare its stores (claim 4: "once destage is quiet"):
+ * nothing left to destage at either site, no file unfinished at either site, and the secondary
+ * has applied to its store every entry the primary logged.
+ */
+public final class Quiescence {
+  private Quiescence() {}
+
+  /** Why the pair is not quiet, one reason per site and cause; empty when it is quiet. */
+  public static List<String> reasons(EngineStatusReply primary, EngineStatusReply secondary) {
+    List<String> reasons = new ArrayList<>();
+    for (EngineStatusReply s : List.of(primary, secondary)) {
+      if (s.destageLagBytes() > 0) {
+        reasons.add("site " + s.site() + " has " + s.destageLagBytes()
+            + " bytes not yet destaged");
+      }
+      if (s.dirtyFiles() > 0) {
+        reasons.add("site " + s.site() + " has " + s.dirtyFiles() + " file"
+            + (s.dirtyFiles() == 1 ? "" : "s") + " not finished in its store");
+      }
+    }
+    if (secondary.appliedSeq() < primary.loggedSeq()) {
+      reasons.add("site " + secondary.site() + " has applied log entries up to "
+          + secondary.appliedSeq() + " of the " + primary.loggedSeq() + " that site "
+          + primary.site() + " logged");
+    }
+    return reasons;
+  }
+}
