@@ -50,7 +50,11 @@ public record Difference(Kind kind, String path, String first, String second) {
           : "directory with " + entriesBelow + (entriesBelow == 1 ? " entry" : " entries")
               + " below it";
     }
-    return "file of " + e.length() + (e.length() == 1 ? " byte" : " bytes");
+    return "file of " + bytes(e.length());
+  }
+
+  static String bytes(long n) {
+    return n + (n == 1 ? " byte" : " bytes");
   }
 
   static String permission(short p) {

@@ -104,8 +104,8 @@ public final class ManifestComparator {
     }
     if (!x.directory()) {
       if (x.length() != y.length()) {
-        report(new Difference(Difference.Kind.LENGTH, x.path(), x.length() + " bytes",
-            y.length() + " bytes"));
+        report(new Difference(Difference.Kind.LENGTH, x.path(), Difference.bytes(x.length()),
+            Difference.bytes(y.length())));
       } else if (x.crc32c() != y.crc32c()) {
         report(new Difference(Difference.Kind.CONTENT, x.path(), Difference.crc(x.crc32c()),
             Difference.crc(y.crc32c())));

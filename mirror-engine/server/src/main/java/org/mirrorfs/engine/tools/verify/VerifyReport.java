@@ -78,8 +78,9 @@ public final class VerifyReport implements ManifestComparator.Listener {
       b.append(d.describe(firstSite, secondSite)).append('\n');
     }
     if (differences > listed.size()) {
-      b.append("... and ").append(differences - listed.size())
-          .append(" more differences not listed\n");
+      long more = differences - listed.size();
+      b.append("... and ").append(more).append(more == 1 ? " more difference" : " more differences")
+          .append(" not listed\n");
     }
     if (!changedDuring.isEmpty()) {
       b.append("warning: the pair changed while verify ran (").append(
