@@ -19,7 +19,6 @@ import org.mirrorfs.engine.replication.PeerLink;
 import org.mirrorfs.engine.replication.PeerReceiver;
 import org.mirrorfs.engine.replication.ReplicaState;
 import org.mirrorfs.engine.store.BackingStore;
-import org.mirrorfs.engine.store.StoreManifest;
 import org.mirrorfs.protocol.ProtocolException;
 import org.mirrorfs.protocol.ProtocolVersion;
 import org.mirrorfs.protocol.frame.Frame;
@@ -86,7 +85,7 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
       case CONTROL -> {
         ch.write(s.shard(), parts.epoch(), new HelloOk(s.site(), parts.epoch(), s.primary(), 0));
         new ControlSession(ch, s.shard(), parts.epoch(), parts.status(), parts.faults(),
-            StoreManifest.of(parts.store()), s.site()).run();
+            parts.store(), s.site()).run();
       }
       case PEER -> servePeer(ch, hello, first.epoch());
     }

@@ -3,6 +3,7 @@ package org.mirrorfs.engine.net;
 import java.io.IOException;
 import java.util.function.LongFunction;
 import org.mirrorfs.engine.fault.FaultPoints;
+import org.mirrorfs.engine.store.BackingStore;
 import org.mirrorfs.engine.store.StoreManifest;
 import org.mirrorfs.protocol.ProtocolException;
 import org.mirrorfs.protocol.frame.Frame;
@@ -30,17 +31,19 @@ final class ControlSession {
   private final long epoch;
   private final LongFunction<Reply> status;
   private final FaultPoints faults;
-  private final StoreManifest manifest;
+  private final BackingStore store;
   private final String site;
+  /** Made on the first manifest request: most control connections only ask for status. */
+  private StoreManifest manifest;
 
   ControlSession(FrameChannel channel, int shard, long epoch, LongFunction<Reply> status,
-      FaultPoints faults, StoreManifest manifest, String site) {
+      FaultPoints faults, BackingStore store, String site) {
     this.channel = channel;
     this.shard = shard;
     this.epoch = epoch;
     this.status = status;
     this.faults = faults;
-    this.manifest = manifest;
+    this.store = store;
     this.site = site;
   }
 
@@ -71,6 +74,13 @@ final class ControlSession {
   }
 
   private Reply manifestPage(ManifestRequest r) {
+    if (manifest == null) {
+      manifest = StoreManifest.of(store);
+    }
+    if (r.startAfter() == null || r.startAfter().isEmpty()) {
+      LOG.info("Site {}: manifest of {} in store {} requested by {}", site, r.root(),
+          store.root(), channel.remote());
+    }
     try {
       return manifest.page(r);
     } catch (IOException | RuntimeException e) {

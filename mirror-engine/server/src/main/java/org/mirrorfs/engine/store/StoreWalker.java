@@ -83,8 +83,7 @@ public final class StoreWalker {
     String rest = startAfter.equals(root) ? ""
         : startAfter.substring(root.equals("/") ? 1 : root.length() + 1);
     List<String> names = rest.isEmpty() ? List.of() : Arrays.asList(rest.split("/"));
-    for (int i = 0; i < names.size(); i++) {
-      String name = names.get(i);
+    for (String name : names) {
       int at = level.firstAfter(name);
       level.next = at;
       FileStatus same = at > 0 && level.children[at - 1].getPath().getName().equals(name)
