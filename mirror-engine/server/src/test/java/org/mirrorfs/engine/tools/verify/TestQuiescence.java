@@ -56,4 +56,16 @@ class TestQuiescence {
         .await(0)).isInstanceOf(QuietWaiter.NotQuietException.class)
         .hasMessageContaining("after 0 s");
   }
+
+  @Test
+  void aPairThatMovedDuringTheComparisonIsNamed() {
+    QuietWaiter.Quiet before = new QuietWaiter.Quiet(QUIET_A, QUIET_B);
+    assertThat(VerifyCommand.changes(before, QUIET_A, QUIET_B)).isEmpty();
+    assertThat(VerifyCommand.changes(before, status("a", "primary", 0, 0, 40, 43),
+        status("b", "secondary", 0, 0, 43, 43)))
+        .containsExactly("site a logged entries 41 to 43");
+    assertThat(VerifyCommand.changes(before, status("a", "primary", 0, 0, 40, 40),
+        status("b", "secondary", 10, 1, 40, 40))).containsExactly(
+            "site b has 10 bytes not yet destaged", "site b has 1 file not finished in its store");
+  }
 }
