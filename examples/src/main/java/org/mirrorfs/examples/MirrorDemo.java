@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -16,6 +15,7 @@ import org.mirrorfs.engine.fault.FaultPoints;
 import org.mirrorfs.engine.tools.ControlClient;
 import org.mirrorfs.engine.tools.StoreTrees;
 import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
+import org.mirrorfs.protocol.message.ControlMessages.ManifestEntry;
 
 /**
  * {@code bin/mirror demo}: starts ZooKeeper and two engines as separate processes on local
@@ -102,12 +102,12 @@ public final class MirrorDemo {
       say("5. comparing both backing stores byte for byte");
       FileSystem local = new RawLocalFileSystem();
       local.initialize(URI.create("file:///"), new Configuration());
-      Map<String, StoreTrees.Entry> ta = StoreTrees.scan(local,
+      List<ManifestEntry> ta = StoreTrees.scan(local,
           new Path(cluster.store("a").getAbsolutePath()));
-      Map<String, StoreTrees.Entry> tb = StoreTrees.scan(local,
+      List<ManifestEntry> tb = StoreTrees.scan(local,
           new Path(cluster.store("b").getAbsolutePath()));
       List<String> diffs = StoreTrees.differences(ta, tb);
-      long bytes = ta.values().stream().mapToLong(StoreTrees.Entry::length).sum();
+      long bytes = ta.stream().mapToLong(ManifestEntry::length).sum();
       if (!diffs.isEmpty()) {
         say("   STORES DIFFER:");
         diffs.forEach(d -> say("     " + d));

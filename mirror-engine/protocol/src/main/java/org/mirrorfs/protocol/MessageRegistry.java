@@ -81,6 +81,12 @@ public final class MessageRegistry {
     ClientMessages.LeaseRequest.class,
     ClientMessages.ChecksumRequest.class,
     ClientMessages.ChecksumReply.class,
+    // ctl verify: a store manifest on the CONTROL connection (keep this block together)
+    ControlMessages.ManifestRequest.class,
+    ControlMessages.ManifestEntry.class,
+    ControlMessages.ManifestResume.class,
+    ControlMessages.ManifestPage.class,
+    // end of ctl verify block
     // records and resync
     NamespaceOp.Resume.class,
     ControlMessages.RecordStatus.class,

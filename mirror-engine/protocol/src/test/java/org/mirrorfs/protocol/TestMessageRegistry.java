@@ -100,6 +100,44 @@ class TestMessageRegistry {
   }
 
   @Test
+  void manifestMessagesFormOneBlockAfterEarlierMessages() {
+    Kryo kryo = MessageRegistry.newKryo();
+    int first = kryo.getRegistration(ControlMessages.ManifestRequest.class).getId();
+    assertThat(first).isGreaterThan(
+        kryo.getRegistration(ClientMessages.ChecksumReply.class).getId());
+    assertThat(kryo.getRegistration(ControlMessages.ManifestEntry.class).getId())
+        .isEqualTo(first + 1);
+    assertThat(kryo.getRegistration(ControlMessages.ManifestResume.class).getId())
+        .isEqualTo(first + 2);
+    assertThat(kryo.getRegistration(ControlMessages.ManifestPage.class).getId())
+        .isEqualTo(first + 3);
+  }
+
+  @Test
+  void manifestMessagesRoundTripWithAndWithoutResume() {
+    Kryo writer = MessageRegistry.newKryo();
+    Kryo reader = MessageRegistry.newKryo();
+    ArrayList<ControlMessages.ManifestEntry> entries = new ArrayList<>();
+    entries.add(new ControlMessages.ManifestEntry("/d", true, 0, (short) 0755, "u", "g", 0));
+    entries.add(new ControlMessages.ManifestEntry("/d/f", false, 12, (short) 0640, "u", "g",
+        0xCAFEBABE));
+    ControlMessages.ManifestResume resume =
+        new ControlMessages.ManifestResume("/d/g", 1L << 40, 1L << 33, -7);
+    List<Message> messages = List.of(
+        new ControlMessages.ManifestRequest(4, "/", "", null, 1000, 5000),
+        new ControlMessages.ManifestRequest(5, "/d", "/d/f", resume, 10, 1),
+        new ControlMessages.ManifestPage(4, entries, null, false),
+        new ControlMessages.ManifestPage(5, new ArrayList<>(), resume, false),
+        new ControlMessages.ManifestPage(6, entries, null, true));
+    for (Message m : messages) {
+      Output out = new Output(256, -1);
+      writer.writeClassAndObject(out, m);
+      Object back = reader.readClassAndObject(new Input(out.toBytes()));
+      assertThat(back).isEqualTo(m);
+    }
+  }
+
+  @Test
   void registrationIsRequired() {
     Kryo kryo = MessageRegistry.newKryo();
     assertThat(kryo.isRegistrationRequired()).isTrue();

@@ -156,7 +156,7 @@ public final class MirrorEngine implements Closeable {
           faults);
       startLeaseMonitor(namespace);
       parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
-          faults, this::status, incarnation, peerLink, namespace, new ReadService(store, table), null, null,
+          faults, this::status, incarnation, store, peerLink, namespace, new ReadService(store, table), null, null,
           null);
     } else {
       reporter = new DestageReporter(site);
@@ -175,7 +175,7 @@ public final class MirrorEngine implements Closeable {
       applyQueue = new ApplyQueue(applier, reporter::applied, site);
       replica = new ReplicaState();
       parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
-          faults, this::status, incarnation, null, null, null, replica, applyQueue, reporter);
+          faults, this::status, incarnation, store, null, null, null, replica, applyQueue, reporter);
       reporter.start();
       applyQueue.start();
     }

@@ -1,5 +1,7 @@
 package org.mirrorfs.protocol.message;
 
+import java.util.ArrayList;
+
 /** Operator and test-harness messages (CONTROL connections). */
 public final class ControlMessages {
   private ControlMessages() {}
@@ -33,4 +35,41 @@ public final class ControlMessages {
    * accept it.
    */
   public record FaultRequest(long callId, String point, String action) implements Call {}
+
+  /**
+   * Asks an engine for one page of the manifest of its own backing store (ctl verify, BRIEF
+   * 5a.14): every path under {@code root} (a client path; "/" for the whole store, the engine's
+   * reserved area always left out), in manifest order: depth first, the entries of a directory
+   * sorted by name, a directory before its contents.
+   *
+   * @param startAfter the last path of the previous page, or "" for the first page
+   * @param resume the {@link ManifestPage#resume()} of the previous page, or null
+   * @param maxEntries at most this many entries (the engine may send fewer)
+   * @param maxMillis the engine stops after about this long and sends what it has; a file whose
+   *     CRC is not finished by then is continued in the next page through {@code resume}. A
+   *     page always holds at least one entry or one read of a file: 0 asks for just that.
+   */
+  public record ManifestRequest(long callId, String root, String startAfter,
+      ManifestResume resume, int maxEntries, int maxMillis) implements Call {}
+
+  /**
+   * One path of a backing store as verify compares it: type, length, permission, owner, group
+   * and a CRC32C of the bytes read from the store (0 for a directory).
+   */
+  public record ManifestEntry(String path, boolean directory, long length, short permission,
+      String owner, String group, int crc32c) {}
+
+  /**
+   * A file whose CRC a page did not finish: the bytes below {@code offset} have CRC32C
+   * {@code crc32c}, read while the store reported {@code length}. Sent back unchanged in the
+   * next request; the engine continues it if the file still has that length, else starts over.
+   */
+  public record ManifestResume(String path, long length, long offset, int crc32c) {}
+
+  /**
+   * A page of the manifest. {@code done} is true on the last page. {@code resume} is non-null
+   * when the page stopped inside a file (the file's entry comes in a later page).
+   */
+  public record ManifestPage(long callId, ArrayList<ManifestEntry> entries,
+      ManifestResume resume, boolean done) implements Reply {}
 }

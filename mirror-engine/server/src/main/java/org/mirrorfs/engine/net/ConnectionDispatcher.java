@@ -18,6 +18,7 @@ import org.mirrorfs.engine.replication.DestageReporter;
 import org.mirrorfs.engine.replication.PeerLink;
 import org.mirrorfs.engine.replication.PeerReceiver;
 import org.mirrorfs.engine.replication.ReplicaState;
+import org.mirrorfs.engine.store.BackingStore;
 import org.mirrorfs.protocol.ProtocolException;
 import org.mirrorfs.protocol.ProtocolVersion;
 import org.mirrorfs.protocol.frame.Frame;
@@ -42,7 +43,7 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
   /** The parts a connection may need; primary-only parts are null on a secondary. */
   public record Parts(EngineSettings settings, long epoch, EngineRegistry registry,
       CacheMemory cache, FileTable table, Destager destager, FaultPoints faults,
-      LongFunction<Reply> status, String incarnation,
+      LongFunction<Reply> status, String incarnation, BackingStore store,
       // primary
       PeerLink peerLink, NamespaceService namespace, ReadService reads,
       // secondary
@@ -84,7 +85,8 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
       case CONTROL -> {
         ch.write(s.shard(), parts.epoch(), new HelloOk(s.site(), parts.epoch(), s.primary(), 0,
             parts.incarnation()));
-        new ControlSession(ch, s.shard(), parts.epoch(), parts.status(), parts.faults()).run();
+        new ControlSession(ch, s.shard(), parts.epoch(), parts.status(), parts.faults(),
+            parts.store(), s.site()).run();
       }
       case PEER -> servePeer(ch, hello, first.epoch());
     }

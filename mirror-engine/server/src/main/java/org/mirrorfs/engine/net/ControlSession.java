@@ -3,6 +3,8 @@ package org.mirrorfs.engine.net;
 import java.io.IOException;
 import java.util.function.LongFunction;
 import org.mirrorfs.engine.fault.FaultPoints;
+import org.mirrorfs.engine.store.BackingStore;
+import org.mirrorfs.engine.store.StoreManifest;
 import org.mirrorfs.protocol.ProtocolException;
 import org.mirrorfs.protocol.frame.Frame;
 import org.mirrorfs.protocol.frame.FrameChannel;
@@ -10,25 +12,39 @@ import org.mirrorfs.protocol.message.ClientMessages.ErrorReply;
 import org.mirrorfs.protocol.message.ClientMessages.OkReply;
 import org.mirrorfs.protocol.message.ControlMessages.EngineStatusRequest;
 import org.mirrorfs.protocol.message.ControlMessages.FaultRequest;
+import org.mirrorfs.protocol.message.ControlMessages.ManifestRequest;
 import org.mirrorfs.protocol.message.ErrorKind;
 import org.mirrorfs.protocol.message.Message;
 import org.mirrorfs.protocol.message.Reply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** An operator tool's (or test harness's) connection: status, and fault points when enabled. */
+/**
+ * An operator tool's (or test harness's) connection: status, manifest pages of this site's
+ * backing store (ctl verify), and fault points when enabled.
+ */
 final class ControlSession {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlSession.class);
+
   private final FrameChannel channel;
   private final int shard;
   private final long epoch;
   private final LongFunction<Reply> status;
   private final FaultPoints faults;
+  private final BackingStore store;
+  private final String site;
+  /** Made on the first manifest request: most control connections only ask for status. */
+  private StoreManifest manifest;
 
   ControlSession(FrameChannel channel, int shard, long epoch, LongFunction<Reply> status,
-      FaultPoints faults) {
+      FaultPoints faults, BackingStore store, String site) {
     this.channel = channel;
     this.shard = shard;
     this.epoch = epoch;
     this.status = status;
     this.faults = faults;
+    this.store = store;
+    this.site = site;
   }
 
   void run() throws IOException {
@@ -47,11 +63,31 @@ final class ControlSession {
         } catch (IllegalArgumentException | IllegalStateException e) {
           reply = new ErrorReply(r.callId(), ErrorKind.INVALID_ARGUMENT, e.getMessage());
         }
+      } else if (m instanceof ManifestRequest r) {
+        reply = manifestPage(r);
       } else {
         throw new ProtocolException("unexpected " + m.getClass().getSimpleName()
             + " on a control connection");
       }
       channel.write(shard, epoch, reply);
+    }
+  }
+
+  private Reply manifestPage(ManifestRequest r) {
+    if (manifest == null) {
+      manifest = StoreManifest.of(store);
+    }
+    if (r.startAfter() == null || r.startAfter().isEmpty()) {
+      LOG.info("Site {}: manifest of {} in store {} requested by {}", site, r.root(),
+          store.root(), channel.remote());
+    }
+    try {
+      return manifest.page(r);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Site {}: manifest of {} (after '{}') failed: {}", site, r.root(), r.startAfter(),
+          e.toString());
+      return new ErrorReply(r.callId(), Errors.kindOf(e), "site " + site + ": manifest of "
+          + r.root() + " failed: " + Errors.messageOf(e));
     }
   }
 }

@@ -4,6 +4,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,9 +17,15 @@ import org.mirrorfs.protocol.message.ConnectionKind;
 import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
 import org.mirrorfs.protocol.message.ControlMessages.EngineStatusRequest;
 import org.mirrorfs.protocol.message.ControlMessages.FaultRequest;
+import org.mirrorfs.protocol.message.ControlMessages.ManifestPage;
+import org.mirrorfs.protocol.message.ControlMessages.ManifestRequest;
+import org.mirrorfs.protocol.message.ControlMessages.ManifestResume;
 import org.mirrorfs.protocol.message.Handshake.Hello;
 
-/** A CONTROL connection to one engine: status, and fault points on engines with test hooks. */
+/**
+ * A CONTROL connection to one engine: status, pages of its store manifest, and fault points on
+ * engines with test hooks.
+ */
 public final class ControlClient implements Closeable {
   private final EngineConnection connection;
 
@@ -40,8 +48,49 @@ public final class ControlClient implements Closeable {
     }
   }
 
-  private static Object await(java.util.concurrent.CompletableFuture<Response> f)
-      throws IOException {
+  /**
+   * Asks for one page of the engine's store manifest without waiting for it; the future fails
+   * with an IOException naming the site if the engine refuses or cannot read its store.
+   */
+  public CompletableFuture<ManifestPage> manifestPage(String root, String startAfter,
+      ManifestResume resume, int maxEntries, int maxMillis) {
+    String site = site();
+    return connection.call(new ManifestRequest(connection.nextCallId(), root, startAfter, resume,
+        maxEntries, maxMillis)).thenApply(response -> {
+          Object reply = response.reply();
+          if (reply instanceof ManifestPage page) {
+            return page;
+          }
+          if (reply instanceof ErrorReply e) {
+            throw new CompletionException(new IOException(e.message()));
+          }
+          throw new CompletionException(new IOException("site " + site
+              + " answered a manifest request with " + reply.getClass().getSimpleName()));
+        });
+  }
+
+  /** The site of the engine at the other end, from its handshake. */
+  public String site() {
+    return connection.hello().site();
+  }
+
+  /** Waits for a future of this client, naming the site in a timeout. */
+  public <T> T await(CompletableFuture<T> f, long seconds) throws IOException {
+    try {
+      return f.get(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+    } catch (TimeoutException e) {
+      throw new IOException("engine of site " + site() + " did not answer within " + seconds
+          + " s");
+    }
+  }
+
+  private static Object await(CompletableFuture<Response> f) throws IOException {
     try {
       return f.get(30, TimeUnit.SECONDS).reply();
     } catch (InterruptedException e) {

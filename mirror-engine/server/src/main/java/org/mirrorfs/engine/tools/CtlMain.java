@@ -1,6 +1,7 @@
 package org.mirrorfs.engine.tools;
 
 import java.io.File;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +16,8 @@ import org.mirrorfs.coordination.ZkLayout;
 import org.mirrorfs.coordination.ZkSettings;
 import org.mirrorfs.engine.EngineConfigKeys;
 import org.mirrorfs.coordination.SyncStates;
+import org.mirrorfs.engine.store.ClientPaths;
+import org.mirrorfs.engine.tools.verify.VerifyCommand;
 import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
 import org.mirrorfs.protocol.message.ControlMessages.RecordStatus;
 
@@ -25,6 +28,16 @@ public final class CtlMain {
       "",
       "Commands:",
       "  status [--json]                        engines, roles, epoch, cache fill, destage lag",
+      "  verify [--wait-quiet <seconds>] [--path <dir>] [--json]",
+      "                                         once destage is quiet at both sites, compare",
+      "                                         the two backing stores: every path's type,",
+      "                                         length, permission, owner, group and a CRC32C",
+      "                                         of its bytes, computed by each engine on its",
+      "                                         own store. Waits up to --wait-quiet seconds",
+      "                                         (default 60) for quiet; --path limits it to",
+      "                                         one subtree (default /). Progress on stderr.",
+      "                                         Exit 0: identical, 1: different, 2: usage or",
+      "                                         connection error, 3: not quiet in time",
       "  fault --site S --point P --action A    set a fault point on an engine started with",
       "                                         mirror.test.hooks.enabled (A: hold, release,",
       "                                         delay:<ms>)",
@@ -32,12 +45,43 @@ public final class CtlMain {
       "The cluster and ZooKeeper quorum come from mirror.cluster and mirror.zookeeper.quorum.",
       "");
 
+  /** A command line that cannot be run: exit code 2 and the message. */
+  private static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
   private CtlMain() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs one ctl command and returns its exit code (0 on success; for verify see its usage):
+   * what {@code bin/mirror ctl} exits with.
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    try {
+      return dispatch(args, out, err);
+    } catch (UsageException e) {
+      err.println("mirror: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      err.println("mirror ctl " + args[0] + ": " + (e.getMessage() == null ? e.toString()
+          : e.getMessage()));
+      return 2;
+    }
+  }
+
+  private static int dispatch(String[] args, PrintStream out, PrintStream err)
+      throws Exception {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-      System.out.print(USAGE);
-      return;
+      out.print(USAGE);
+      return 0;
     }
     String command = args[0];
     Configuration conf = new Configuration();
@@ -45,29 +89,33 @@ public final class CtlMain {
     String site = null;
     String point = null;
     String action = null;
+    String path = "/";
+    long waitQuietMillis = VerifyCommand.Options.DEFAULT_WAIT_QUIET_MILLIS;
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       switch (a) {
         case "--help", "-h" -> {
-          System.out.print(USAGE);
-          return;
+          out.print(USAGE);
+          return 0;
         }
         case "--json" -> json = true;
         case "--conf" -> {
-          File f = new File(ZkMain.value(args, ++i, "--conf"));
+          File f = new File(value(args, ++i, "--conf"));
           if (!f.isFile()) {
-            ZkMain.fail("configuration file " + f + " does not exist");
+            throw new UsageException("configuration file " + f + " does not exist");
           }
           conf.addResource(new Path(f.getAbsolutePath()));
         }
-        case "--site" -> site = ZkMain.value(args, ++i, "--site");
-        case "--point" -> point = ZkMain.value(args, ++i, "--point");
-        case "--action" -> action = ZkMain.value(args, ++i, "--action");
+        case "--site" -> site = value(args, ++i, "--site");
+        case "--point" -> point = value(args, ++i, "--point");
+        case "--action" -> action = value(args, ++i, "--action");
+        case "--path" -> path = clientPath(value(args, ++i, "--path"));
+        case "--wait-quiet" -> waitQuietMillis = seconds(value(args, ++i, "--wait-quiet"));
         default -> {
           if (a.startsWith("-D") && a.contains("=")) {
             conf.set(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
           } else {
-            ZkMain.fail("unknown argument '" + a + "'\n\n" + USAGE);
+            throw new UsageException("unknown argument '" + a + "'\n\n" + USAGE);
           }
         }
       }
@@ -77,19 +125,55 @@ public final class CtlMain {
     ZkSettings zk = new ZkSettings(conf.getTrimmed(EngineConfigKeys.ZK_QUORUM,
         EngineConfigKeys.ZK_QUORUM_DEFAULT), 10_000, 10_000);
     switch (command) {
-      case "status" -> status(zk, cluster, shard, json);
+      case "status" -> {
+        status(zk, cluster, shard, json, out);
+        return 0;
+      }
+      case "verify" -> {
+        return new VerifyCommand(zk, cluster, shard,
+            new VerifyCommand.Options(path, waitQuietMillis, json), out, err).run();
+      }
       case "fault" -> {
         if (site == null || point == null || action == null) {
-          ZkMain.fail("fault needs --site, --point and --action\n\n" + USAGE);
+          throw new UsageException("fault needs --site, --point and --action\n\n" + USAGE);
         }
-        fault(zk, cluster, shard, site, point, action);
+        fault(zk, cluster, shard, site, point, action, out);
+        return 0;
       }
-      default -> ZkMain.fail("unknown command '" + command + "'\n\n" + USAGE);
+      default -> throw new UsageException("unknown command '" + command + "'\n\n" + USAGE);
     }
   }
 
-  private static void status(ZkSettings zk, String cluster, int shard, boolean json)
-      throws Exception {
+  private static String value(String[] args, int i, String flag) throws UsageException {
+    if (i >= args.length) {
+      throw new UsageException(flag + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static long seconds(String text) throws UsageException {
+    try {
+      long s = Long.parseLong(text.trim());
+      if (s < 0 || s > 86_400) {
+        throw new NumberFormatException();
+      }
+      return s * 1000;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--wait-quiet takes whole seconds from 0 to 86400, not '"
+          + text + "'");
+    }
+  }
+
+  private static String clientPath(String text) throws UsageException {
+    try {
+      return ClientPaths.check(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--path " + text + ": " + e.getMessage());
+    }
+  }
+
+  private static void status(ZkSettings zk, String cluster, int shard, boolean json,
+      PrintStream stdout) throws Exception {
     CuratorFramework client = SharedZkClients.acquire(zk);
     try {
       ZkLayout layout = new ZkLayout(cluster, shard);
@@ -177,14 +261,14 @@ public final class CtlMain {
       } else if (engines.isEmpty()) {
         out.append("(no engines registered)\n");
       }
-      System.out.print(out);
+      stdout.print(out);
     } finally {
       SharedZkClients.release(zk);
     }
   }
 
   private static void fault(ZkSettings zk, String cluster, int shard, String site, String point,
-      String action) throws Exception {
+      String action, PrintStream out) throws Exception {
     CuratorFramework client = SharedZkClients.acquire(zk);
     try {
       EngineRecord e = new EngineRegistry(client, new ZkLayout(cluster, shard)).engine(site)
@@ -194,7 +278,7 @@ public final class CtlMain {
           cluster, shard)) {
         c.fault(point, action);
       }
-      System.out.println("site " + site + ": " + point + " " + action);
+      out.println("site " + site + ": " + point + " " + action);
     } finally {
       SharedZkClients.release(zk);
     }

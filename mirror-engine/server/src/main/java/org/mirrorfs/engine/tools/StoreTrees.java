@@ -1,79 +1,63 @@
 package org.mirrorfs.engine.tools;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.zip.CRC32C;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.mirrorfs.engine.store.BackingStore;
+import org.mirrorfs.engine.store.StoreManifest;
+import org.mirrorfs.engine.tools.verify.Difference;
+import org.mirrorfs.engine.tools.verify.ManifestComparator;
+import org.mirrorfs.engine.tools.verify.ManifestList;
+import org.mirrorfs.protocol.message.ControlMessages.ManifestEntry;
+import org.mirrorfs.protocol.message.ControlMessages.ManifestPage;
+import org.mirrorfs.protocol.message.ControlMessages.ManifestRequest;
+import org.mirrorfs.protocol.message.ControlMessages.ManifestResume;
 
 /**
- * Compares two sites' backing stores: every path, its type, length, permission and a CRC32C of
- * its bytes (BRIEF 5a.14), the engine's reserved area left out.
+ * Compares two backing stores read directly, without engines (the demo and the integration
+ * tests, which can reach both stores): the same manifest as an engine builds for
+ * {@code ctl verify} and the same comparison, so both check exactly the same things.
  */
 public final class StoreTrees {
   private StoreTrees() {}
 
-  /** One path's facts, relative to the store root. */
-  public record Entry(String path, boolean directory, long length, short permission, long crc) {}
-
-  public static Map<String, Entry> scan(FileSystem fs, Path root) throws IOException {
-    Map<String, Entry> out = new TreeMap<>();
-    walk(fs, root, "", out);
-    return out;
-  }
-
-  private static void walk(FileSystem fs, Path dir, String rel, Map<String, Entry> out)
-      throws IOException {
-    for (FileStatus st : fs.listStatus(dir)) {
-      String name = st.getPath().getName();
-      if (rel.isEmpty() && ("/" + name).equals(BackingStore.RESERVED)) {
-        continue;
+  /** The whole manifest of the store rooted at {@code root}, the reserved area left out. */
+  public static List<ManifestEntry> scan(FileSystem fs, Path root) throws IOException {
+    StoreManifest manifest = new StoreManifest(fs, root);
+    List<ManifestEntry> out = new ArrayList<>();
+    String after = "";
+    ManifestResume resume = null;
+    while (true) {
+      ManifestPage page = manifest.page(new ManifestRequest(0, "/", after, resume,
+          StoreManifest.MAX_ENTRIES, StoreManifest.MAX_MILLIS));
+      out.addAll(page.entries());
+      if (page.done()) {
+        return out;
       }
-      String path = rel + "/" + name;
-      if (st.isDirectory()) {
-        out.put(path, new Entry(path, true, 0, st.getPermission().toShort(), 0));
-        walk(fs, st.getPath(), path, out);
-      } else {
-        out.put(path, new Entry(path, false, st.getLen(), st.getPermission().toShort(),
-            crc(fs, st.getPath())));
+      if (!page.entries().isEmpty()) {
+        after = page.entries().get(page.entries().size() - 1).path();
       }
+      resume = page.resume();
     }
-  }
-
-  private static long crc(FileSystem fs, Path p) throws IOException {
-    CRC32C crc = new CRC32C();
-    byte[] buf = new byte[1 << 20];
-    try (InputStream in = fs.open(p)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        crc.update(buf, 0, n);
-      }
-    }
-    return crc.getValue();
   }
 
   /** Differences between two scans, as readable lines; empty when the trees match. */
-  public static List<String> differences(Map<String, Entry> a, Map<String, Entry> b) {
-    List<String> diffs = new ArrayList<>();
-    for (Entry e : a.values()) {
-      Entry o = b.get(e.path());
-      if (o == null) {
-        diffs.add("only in first: " + e.path());
-      } else if (!o.equals(e)) {
-        diffs.add("differs: " + e + " vs " + o);
-      }
-    }
-    for (String p : b.keySet()) {
-      if (!a.containsKey(p)) {
-        diffs.add("only in second: " + p);
-      }
-    }
-    return diffs;
+  public static List<String> differences(List<ManifestEntry> first,
+      List<ManifestEntry> second) throws IOException {
+    List<String> lines = new ArrayList<>();
+    ManifestComparator.compare(new ManifestList("first", first),
+        new ManifestList("second", second),
+        d -> lines.add(d.describe("first", "second")));
+    return lines;
+  }
+
+  /** Differences between two scans, as values. */
+  public static List<Difference> compare(List<ManifestEntry> first, List<ManifestEntry> second)
+      throws IOException {
+    List<Difference> out = new ArrayList<>();
+    ManifestComparator.compare(new ManifestList("first", first),
+        new ManifestList("second", second), out::add);
+    return out;
   }
 }
