@@ -189,6 +189,9 @@ class ITestSecondaryLoss {
     cluster.start(SECONDARY);
     s = awaitPrimary("in-sync", ITestSecondaryLoss::inSync, 120_000);
     long resent = s.record().resyncBytesSent() - resentBefore;
+    System.out.printf("resync economy: N=%d MiB destaged at both, D=%d MiB dirty at the kill, "
+        + "W=%d MiB written while down, resent %d bytes = %.3f x (D+W)%n", 48, d / MIB,
+        wBytes / MIB, resent, resent / (double) (d + wBytes));
     assertThat(resent).as("bytes resent for D=%d W=%d", d, wBytes)
         .isBetween(d + wBytes, (long) (1.1 * (d + wBytes)));
     cluster.awaitQuiesced(120_000);
