@@ -86,7 +86,7 @@ class TestMessageRegistry {
     Kryo reader = MessageRegistry.newKryo();
     List<Message> messages = List.of(
         new Handshake.Hello(ProtocolVersion.CURRENT, "c", 0,
-            org.mirrorfs.protocol.message.ConnectionKind.PEER, "a", "id"),
+            org.mirrorfs.protocol.message.ConnectionKind.PEER, "a", "id", "acme"),
         new ClientMessages.WriteFailed(3, ErrorKind.IO, "boom"),
         new ControlMessages.FaultRequest(1, "p", "hold"),
         new PeerMessages.ReplicateOp(9, new NamespaceOp.Create("c", 1, 2, "/x", (short) 0644,

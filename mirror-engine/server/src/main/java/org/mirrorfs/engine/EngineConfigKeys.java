@@ -10,6 +10,19 @@ public final class EngineConfigKeys {
   public static final String CLUSTER = "mirror.cluster";
   public static final String CLUSTER_DEFAULT = "demo";
 
+  /**
+   * The tenant that owns this cluster (claim 6): the primary states it in the peer handshake,
+   * and each engine meters its usage under it. Default: the cluster id.
+   */
+  public static final String TENANT = "mirror.tenant";
+
+  /**
+   * The tenants a secondary serves, comma separated: a primary stating another tenant is
+   * refused in the handshake. Empty (the default): any tenant is served.
+   */
+  public static final String TENANTS_SERVED = "mirror.tenants.served";
+  public static final String TENANTS_SERVED_DEFAULT = "";
+
   /** The shard this engine pair serves. */
   public static final String SHARD = "mirror.shard";
   public static final int SHARD_DEFAULT = 0;
@@ -121,4 +134,25 @@ public final class EngineConfigKeys {
   /** Most resync bytes sent and not yet acknowledged by the peer. */
   public static final String RESYNC_WINDOW = "mirror.resync.window";
   public static final long RESYNC_WINDOW_DEFAULT = 16L << 20;
+
+  // ---- usage metering and metrics (docs/configuration.md, "Metering and metrics") ----
+
+  /** Length of a usage interval; intervals are aligned to multiples of it (1h: UTC hours). */
+  public static final String METERING_INTERVAL = "mirror.metering.interval";
+  public static final long METERING_INTERVAL_DEFAULT_MS = 3_600_000;
+
+  /**
+   * Resolution of cache byte-hours (the cache fill is sampled this often), and how often the
+   * open interval's facts are written to the usage journal.
+   */
+  public static final String METERING_SAMPLE = "mirror.metering.sample";
+  public static final long METERING_SAMPLE_DEFAULT_MS = 1_000;
+
+  /** How often the usage journal is forced to disk (fsync); intervals close with one too. */
+  public static final String METERING_CHECKPOINT = "mirror.metering.checkpoint";
+  public static final long METERING_CHECKPOINT_DEFAULT_MS = 10_000;
+
+  /** HTTP port of the Prometheus metrics endpoint (/metrics); 0 (the default): no endpoint. */
+  public static final String METRICS_PORT = "mirror.metrics.port";
+  public static final int METRICS_PORT_DEFAULT = 0;
 }

@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.mirrorfs.engine.metering.MeteringSettings;
 import org.mirrorfs.engine.record.RecordSettings;
 import org.mirrorfs.coordination.ZkLayout;
 import org.mirrorfs.coordination.ZkSettings;
@@ -20,6 +21,8 @@ import org.mirrorfs.coordination.ZkSettings;
  */
 public record EngineSettings(
     String cluster,
+    String tenant,
+    java.util.Set<String> tenantsServed,
     int shard,
     String site,
     String peerSite,
@@ -38,7 +41,17 @@ public record EngineSettings(
     long leaseTimeoutMillis,
     boolean testHooks,
     RecordSettings records,
+    MeteringSettings metering,
+    int metricsPort,
     Configuration hadoopConf) {
+
+  /** What a cluster id and a tenant name may look like. */
+  static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
+
+  /** True if this engine, as a secondary, serves {@code t} (an empty list serves any). */
+  public boolean serves(String t) {
+    return tenantsServed.isEmpty() || tenantsServed.contains(t);
+  }
 
   public ZkLayout layout() {
     return new ZkLayout(cluster, shard);
@@ -51,6 +64,22 @@ public record EngineSettings(
       new ZkLayout(cluster, shard);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(CLUSTER + "/" + SHARD + ": " + e.getMessage(), e);
+    }
+    String tenant = conf.getTrimmed(TENANT, cluster);
+    if (!tenant.matches(NAME_PATTERN)) {
+      throw new IllegalArgumentException(TENANT + " must start with a letter or digit and "
+          + "hold only letters, digits, '.', '_', '-', was '" + tenant + "' at site " + site);
+    }
+    java.util.Set<String> served = new java.util.LinkedHashSet<>();
+    for (String t : conf.getTrimmedStrings(TENANTS_SERVED, TENANTS_SERVED_DEFAULT)) {
+      if (t.isEmpty()) {
+        continue;
+      }
+      served.add(t);
+      if (!t.matches(NAME_PATTERN)) {
+        throw new IllegalArgumentException(TENANTS_SERVED + " holds '" + t + "', not a tenant "
+            + "name (a letter or digit, then letters, digits, '.', '_', '-') at site " + site);
+      }
     }
     List<String> sites = List.of(conf.getTrimmedStrings(SITES));
     if (sites.size() != 2 || sites.get(0).equals(sites.get(1))) {
@@ -96,12 +125,22 @@ public record EngineSettings(
       throw new IllegalArgumentException(DESTAGE_RETRY_INITIAL + " (" + retryInitial
           + " ms) must not exceed " + DESTAGE_RETRY_MAX + " (" + retryMax + " ms)");
     }
-    return new EngineSettings(cluster, shard, site, peer, site.equals(primarySite), listen, store,
+    return new EngineSettings(cluster, tenant, java.util.Set.copyOf(served), shard, site, peer, site.equals(primarySite), listen, store,
         Paths.get(stateDir), zk, capacity, threads, batch, retryInitial, retryMax,
         positiveMillis(conf, PEER_CONNECT_TIMEOUT, PEER_CONNECT_TIMEOUT_DEFAULT_MS),
         positiveMillis(conf, PEER_RETRY_INTERVAL, PEER_RETRY_INTERVAL_DEFAULT_MS),
         positiveMillis(conf, LEASE_TIMEOUT, LEASE_TIMEOUT_DEFAULT_MS),
-        conf.getBoolean(TEST_HOOKS, TEST_HOOKS_DEFAULT), RecordSettings.from(conf, site), conf);
+        conf.getBoolean(TEST_HOOKS, TEST_HOOKS_DEFAULT), RecordSettings.from(conf, site),
+        MeteringSettings.from(conf, site), metricsPort(conf, site), conf);
+  }
+
+  private static int metricsPort(Configuration conf, String site) {
+    int port = intValue(conf, METRICS_PORT, METRICS_PORT_DEFAULT);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(METRICS_PORT + " must be in [0, 65535] (0: no metrics "
+          + "endpoint), was '" + conf.get(METRICS_PORT) + "' at site " + site);
+    }
+    return port;
   }
 
   private static int intValue(Configuration conf, String key, int defaultValue) {

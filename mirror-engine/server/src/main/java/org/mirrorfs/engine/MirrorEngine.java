@@ -27,6 +27,7 @@ import org.mirrorfs.protocol.message.ControlMessages.RecordStatus;
 import org.mirrorfs.engine.destage.DestageListener;
 import org.mirrorfs.engine.destage.Destager;
 import org.mirrorfs.engine.fault.FaultPoints;
+import org.mirrorfs.engine.metering.UsageMeter;
 import org.mirrorfs.engine.namespace.NamespaceService;
 import org.mirrorfs.engine.namespace.OpApplier;
 import org.mirrorfs.engine.namespace.ReadService;
@@ -81,6 +82,7 @@ public final class MirrorEngine implements Closeable {
   private PersistentNode primaryNode;
   private EngineRecord record;
   private volatile boolean stopping;
+  private UsageMeter meter;
 
   public MirrorEngine(EngineSettings settings) {
     this.settings = settings;
@@ -95,6 +97,9 @@ public final class MirrorEngine implements Closeable {
     boolean cleanStop = Files.deleteIfExists(settings.stateDir().resolve(CLEAN_STOP_MARKER));
     solo = settings.primary() ? new SoloState(settings.records().soloAckFromCache()) : null;
     table = new FileTable(journal, solo);
+    meter = UsageMeter.open(settings.stateDir(), settings.metering(), site, settings.tenant(),
+        System::currentTimeMillis, cache::used, store::usedBytes);
+    table.onForget(meter::forgotten);
     FaultPoints faults = new FaultPoints(settings.testHooks());
     if (faults.enabled()) {
       LOG.warn("Site {}: test hooks are enabled (mirror.test.hooks.enabled)", site);
@@ -130,6 +135,7 @@ public final class MirrorEngine implements Closeable {
         @Override
         public void destaged(CachedFile file, long from, long to) {
           // acknowledgment and hsync waiters are driven by CachedFile itself
+          meter.destaged(file.id(), from, to);
         }
 
         @Override
@@ -150,19 +156,28 @@ public final class MirrorEngine implements Closeable {
         forgetIfDone(file);
       }, epoch, dirtyRecord, intents, syncStates, solo, PeerLink.resyncSource(cache, store),
           faults);
+      peerLink.meter(meter);
       startIntentClearing();
       OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
       NamespaceService namespace = new NamespaceService(store, table, peerLink, applier, epoch,
           faults);
       startLeaseMonitor(namespace);
       parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
-          faults, this::status, incarnation, store, peerLink, namespace, new ReadService(store, table), null, null,
-          null);
+          faults, this::status, incarnation, store, peerLink, namespace,
+          new ReadService(store, table), null, null, null, meter);
     } else {
       reporter = new DestageReporter(site);
+      reporter.beforeSend(() -> {
+        try {
+          meter.checkpoint();
+        } catch (IOException e) {
+          LOG.error("Site {}: cannot write the usage journal: {}", site, e.toString());
+        }
+      });
       destager = newDestager(faults, new DestageListener() {
         @Override
         public void destaged(CachedFile file, long from, long to) {
+          meter.destaged(file.id(), from, to);
           reporter.destaged(file.id(), from, to);
         }
 
@@ -175,11 +190,13 @@ public final class MirrorEngine implements Closeable {
       applyQueue = new ApplyQueue(applier, reporter::applied, site);
       replica = new ReplicaState();
       parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
-          faults, this::status, incarnation, store, null, null, null, replica, applyQueue, reporter);
+          faults, this::status, incarnation, store, null, null, null, replica, applyQueue, reporter,
+          meter);
       reporter.start();
       applyQueue.start();
     }
 
+    startMetering();
     server = new EngineServer(settings.listenAddress(), new ConnectionDispatcher(parts), site);
     InetSocketAddress bound = server.boundAddress();
     String host = bound.getAddress().isAnyLocalAddress()
@@ -214,6 +231,23 @@ public final class MirrorEngine implements Closeable {
     LOG.info("Site {}: {}, comes back {} (ZooKeeper held {} at epoch {}, current epoch {})",
         settings.site(), how, inSync ? "in-sync" : "outdated", own.state().text(), own.epoch(),
         epoch);
+  }
+
+  /** Samples the cache for byte-hours, checkpoints usage facts and closes usage intervals. */
+  private void startMetering() {
+    long period = settings.metering().sampleMillis();
+    maintenance.scheduleAtFixedRate(() -> {
+      try {
+        meter.tick();
+      } catch (IOException | RuntimeException e) {
+        LOG.error("Site {}: usage metering failed, will retry: {}", settings.site(),
+            e.toString());
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  public UsageMeter meter() {
+    return meter;
   }
 
   /** Unmarks clean write-intent extents lazily, in batches. */
@@ -357,6 +391,13 @@ public final class MirrorEngine implements Closeable {
     }
     if (destager != null) {
       destager.stop();
+    }
+    if (meter != null) {
+      try {
+        meter.close();
+      } catch (IOException e) {
+        LOG.warn("Site {}: closing the usage journal failed: {}", settings.site(), e.toString());
+      }
     }
     if (zk != null) {
       zk.close();

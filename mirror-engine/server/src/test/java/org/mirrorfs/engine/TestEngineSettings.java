@@ -219,4 +219,29 @@ class TestEngineSettings {
     assertRefused("mirror.shard", "first");
     assertRefused("mirror.cluster", "bad/cluster");
   }
+
+  @Test
+  void tenantDefaultsToTheClusterAndAnEmptyServedListServesAny() {
+    Configuration conf = valid();
+    conf.set("mirror.cluster", "c7");
+    EngineSettings s = EngineSettings.from(conf, "a");
+    assertThat(s.tenant()).isEqualTo("c7");
+    assertThat(s.tenantsServed()).isEmpty();
+    assertThat(s.serves("anyone")).isTrue();
+    conf.set("mirror.tenant", "acme");
+    conf.set("mirror.tenants.served", " acme , globex ");
+    s = EngineSettings.from(conf, "a");
+    assertThat(s.tenant()).isEqualTo("acme");
+    assertThat(s.tenantsServed()).containsExactlyInAnyOrder("acme", "globex");
+    assertThat(s.serves("globex")).isTrue();
+    assertThat(s.serves("initech")).isFalse();
+  }
+
+  @Test
+  void badTenantNamesAreRefused() {
+    assertRefused("mirror.tenant", "-acme");
+    Configuration conf = valid();
+    conf.set("mirror.tenants.served", "acme,bad name");
+    assertRefused(conf, "a", "mirror.tenants.served", "'bad name'");
+  }
 }

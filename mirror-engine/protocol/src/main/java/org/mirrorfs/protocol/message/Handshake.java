@@ -6,10 +6,19 @@ public final class Handshake {
 
   /**
    * Opens a connection. {@code site} is the sender's site for PEER connections and empty
-   * otherwise; {@code clientId} names a client (or tool) instance.
+   * otherwise; {@code clientId} names a client (or tool) instance. {@code tenant} is, on a PEER
+   * connection, the owner of the primary's cluster ({@code mirror.tenant}), which the secondary
+   * checks against the tenants it serves and meters usage under (claim 6); empty otherwise.
    */
   public record Hello(int protocolVersion, String cluster, int shard, ConnectionKind kind,
-      String site, String clientId) implements Message {}
+      String site, String clientId, String tenant) implements Message {
+
+    /** A CLIENT or CONTROL hello: no tenant. */
+    public Hello(int protocolVersion, String cluster, int shard, ConnectionKind kind,
+        String site, String clientId) {
+      this(protocolVersion, cluster, shard, kind, site, clientId, "");
+    }
+  }
 
   /**
    * Accepted: the engine's site, its current epoch, whether it is the primary, and (to a PEER)

@@ -16,6 +16,7 @@ public final class FileTable {
   private final Map<String, CachedFile> byPath = new HashMap<>();
   private final FileIdJournal journal;
   private final SoloState solo;
+  private volatile java.util.function.LongConsumer onForget = id -> { };
 
   public FileTable(FileIdJournal journal) {
     this(journal, null);
@@ -25,6 +26,11 @@ public final class FileTable {
   public FileTable(FileIdJournal journal, SoloState solo) {
     this.journal = journal;
     this.solo = solo;
+  }
+
+  /** Told the id of every file this table forgets (finished, deleted or overwritten). */
+  public void onForget(java.util.function.LongConsumer listener) {
+    this.onForget = listener;
   }
 
   public CachedFile get(long id) {
@@ -42,6 +48,7 @@ public final class FileTable {
       previous.markDeleted();
       byId.remove(previous.id());
       journal.forgotten(previous.id());
+      onForget.accept(previous.id());
     }
     byId.put(file.id(), file);
     journal.created(file.id(), file.path(), file.mode());
@@ -84,6 +91,7 @@ public final class FileTable {
     for (CachedFile f : victims) {
       byId.remove(f.id());
       journal.forgotten(f.id());
+      onForget.accept(f.id());
     }
     return victims;
   }
@@ -121,6 +129,7 @@ public final class FileTable {
     if (byId.remove(file.id()) != null) {
       byPath.remove(file.path(), file);
       journal.forgotten(file.id());
+      onForget.accept(file.id());
     }
   }
 

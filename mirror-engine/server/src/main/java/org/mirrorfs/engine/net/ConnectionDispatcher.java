@@ -5,12 +5,14 @@ import java.util.Optional;
 import java.util.function.LongFunction;
 import org.mirrorfs.coordination.EngineRecord;
 import org.mirrorfs.coordination.EngineRegistry;
+import org.mirrorfs.engine.EngineConfigKeys;
 import org.mirrorfs.engine.EngineSettings;
 import org.mirrorfs.engine.cache.CacheMemory;
 import org.mirrorfs.engine.cache.CachedFile;
 import org.mirrorfs.engine.cache.FileTable;
 import org.mirrorfs.engine.destage.Destager;
 import org.mirrorfs.engine.fault.FaultPoints;
+import org.mirrorfs.engine.metering.UsageMeter;
 import org.mirrorfs.engine.namespace.NamespaceService;
 import org.mirrorfs.engine.namespace.ReadService;
 import org.mirrorfs.engine.replication.ApplyQueue;
@@ -47,7 +49,9 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
       // primary
       PeerLink peerLink, NamespaceService namespace, ReadService reads,
       // secondary
-      ReplicaState replica, ApplyQueue applyQueue, DestageReporter reporter) {}
+      ReplicaState replica, ApplyQueue applyQueue, DestageReporter reporter,
+      // both
+      UsageMeter meter) {}
 
   private final Parts parts;
   private final Object peerLock = new Object();
@@ -127,6 +131,15 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
               p -> p.site() + " at epoch " + p.epoch()).orElse("none") + ")");
       return;
     }
+    // Claim 6: a secondary run as a service mirrors only the tenants it is configured for.
+    // Checked before anything changes here (no epoch followed, nothing received or metered).
+    if (hello.tenant() == null || hello.tenant().isEmpty() || !s.serves(hello.tenant())) {
+      refuse(ch, "tenant '" + (hello.tenant() == null ? "" : hello.tenant())
+          + "' of primary site '" + hello.site() + "' is not served by secondary site "
+          + s.site() + " (" + EngineConfigKeys.TENANTS_SERVED + " = "
+          + String.join(",", new java.util.TreeSet<>(s.tenantsServed())) + ")");
+      return;
+    }
     FrameChannel previous;
     synchronized (peerLock) {
       previous = currentPeer;
@@ -135,6 +148,7 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
     if (previous != null) {
       previous.close();
     }
+    parts.meter().tenant(hello.tenant());
     parts.applyQueue().newEpoch(epoch);
     parts.replica().follow(epoch);
     ch.write(s.shard(), epoch, new HelloOk(s.site(), epoch, false, parts.replica().lastSeq(),
@@ -150,7 +164,7 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
     }
     reporter.applied(parts.applyQueue().appliedSeq());
     new PeerReceiver(ch, s.shard(), epoch, parts.replica(), parts.cache(), parts.table(),
-        parts.destager(), parts.applyQueue(), parts.faults()).run();
+        parts.destager(), parts.applyQueue(), parts.faults(), parts.meter()).run();
   }
 
   private void refuse(FrameChannel ch, String reason) throws IOException {

@@ -26,10 +26,19 @@ public final class DestageReporter {
   private long epoch;
   private boolean running = true;
   private final Thread thread;
+  private volatile Runnable beforeSend = () -> { };
 
   public DestageReporter(String site) {
     this.thread = new Thread(this::run, "destage-report-" + site);
     thread.setDaemon(true);
+  }
+
+  /**
+   * Runs before each message is sent (the usage meter's checkpoint: what the primary is told
+   * it need not resend is in the usage journal first).
+   */
+  public void beforeSend(Runnable hook) {
+    this.beforeSend = hook;
   }
 
   public void start() {
@@ -89,6 +98,7 @@ public final class DestageReporter {
         e = epoch;
       }
       try {
+        beforeSend.run();
         ch.write(s, e, message);
       } catch (IOException ex) {
         LOG.warn("Could not send destaged ranges to the primary: {}; the next link resends "

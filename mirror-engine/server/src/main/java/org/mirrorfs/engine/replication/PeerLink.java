@@ -23,6 +23,7 @@ import org.mirrorfs.engine.cache.Extent;
 import org.mirrorfs.engine.cache.FileTable;
 import org.mirrorfs.engine.cache.SoloState;
 import org.mirrorfs.engine.fault.FaultPoints;
+import org.mirrorfs.engine.metering.UsageMeter;
 import org.mirrorfs.engine.record.DirtyRecord;
 import org.mirrorfs.engine.record.IntentLog;
 import org.mirrorfs.protocol.ProtocolException;
@@ -118,6 +119,7 @@ public final class PeerLink {
   private volatile boolean everConnected;
   private final long startedNanos = System.nanoTime();
   private final Thread connector;
+  private volatile UsageMeter meter;
 
   public PeerLink(EngineSettings settings, EngineRegistry registry, FileTable table,
       PeerProgress progress, long epoch, DirtyRecord record, IntentLog intents,
@@ -144,6 +146,12 @@ public final class PeerLink {
 
   public void start() {
     connector.start();
+  }
+
+  /** Meters client bytes and operations as they enter the log (set before start). */
+  public void meter(UsageMeter usageMeter) {
+    this.meter = usageMeter;
+    usageMeter.resyncSentSource(resyncBytes::get);
   }
 
   public boolean connected() {
@@ -240,6 +248,7 @@ public final class PeerLink {
     lock.lock();
     try {
       record.written(file, extent.end());
+      meter.received(file.id(), extent.offset(), extent.end());
       if (mode != Mode.LIVE) {
         return;
       }
@@ -267,9 +276,12 @@ public final class PeerLink {
     try {
       long seq = ++nextSeq;
       record.opLogged(seq, op);
+      meter.operation(epoch, seq);
       if (op instanceof NamespaceOp.Create c) {
+        meter.opened(c.fileId(), 0);
         opened(c.fileId(), 0, seq);
       } else if (op instanceof NamespaceOp.Append a) {
+        meter.opened(a.fileId(), a.length());
         opened(a.fileId(), a.length(), seq);
       }
       CompletableFuture<Long> received = new CompletableFuture<>();
@@ -592,7 +604,13 @@ public final class PeerLink {
         }
         connectOnce();
       } catch (IOException e) {
-        LOG.debug("Peer link from {} not up yet: {}", settings.site(), e.toString());
+        if (e instanceof PeerRefusedException && !e.getMessage().equals(lastRefusal)) {
+          lastRefusal = e.getMessage();
+          LOG.warn("Site {}: {}; retrying every {} ms", settings.site(), e.getMessage(),
+              settings.peerRetryIntervalMillis());
+        } else {
+          LOG.debug("Peer link from {} not up yet: {}", settings.site(), e.toString());
+        }
         sleepQuietly(settings.peerRetryIntervalMillis());
       }
     }
@@ -674,12 +692,14 @@ public final class PeerLink {
         (int) settings.peerConnectTimeoutMillis());
     try {
       ch.write(settings.shard(), epoch, new Handshake.Hello(ProtocolVersion.CURRENT,
-          settings.cluster(), settings.shard(), ConnectionKind.PEER, settings.site(), ""));
+          settings.cluster(), settings.shard(), ConnectionKind.PEER, settings.site(), "",
+          settings.tenant()));
       Message reply = ch.read((m, n) -> {
         throw new ProtocolException("handshake reply carries a payload");
       }).message();
       if (reply instanceof Handshake.Refused r) {
-        throw new IOException("peer " + rec.site() + " refused the link: " + r.reason());
+        throw new PeerRefusedException("peer " + rec.site() + " refused the link: "
+            + r.reason());
       }
       if (!(reply instanceof Handshake.HelloOk ok)) {
         throw new ProtocolException("peer answered the handshake with "
@@ -694,6 +714,14 @@ public final class PeerLink {
   }
 
   private String lastIncarnation;
+  private String lastRefusal;
+
+  /** The peer answered the handshake with a refusal (logged once per distinct reason). */
+  private static final class PeerRefusedException extends IOException {
+    PeerRefusedException(String message) {
+      super(message);
+    }
+  }
 
   private void attach(FrameChannel ch, Handshake.HelloOk ok, EngineRecord rec) {
     lock.lock();

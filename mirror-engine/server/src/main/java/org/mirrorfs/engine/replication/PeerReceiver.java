@@ -8,6 +8,7 @@ import org.mirrorfs.engine.cache.Extent;
 import org.mirrorfs.engine.cache.FileTable;
 import org.mirrorfs.engine.destage.Destager;
 import org.mirrorfs.engine.fault.FaultPoints;
+import org.mirrorfs.engine.metering.UsageMeter;
 import org.mirrorfs.protocol.AckMode;
 import org.mirrorfs.protocol.ProtocolException;
 import org.mirrorfs.protocol.frame.Frame;
@@ -38,11 +39,13 @@ public final class PeerReceiver {
   private final Destager destager;
   private final ApplyQueue applyQueue;
   private final FaultPoints faults;
+  private final UsageMeter meter;
   private Extent current;
 
   public PeerReceiver(FrameChannel channel, int shard, long epoch, ReplicaState state,
       CacheMemory cache, FileTable table, Destager destager, ApplyQueue applyQueue,
-      FaultPoints faults) {
+      FaultPoints faults, UsageMeter meter) {
+    this.meter = meter;
     this.channel = channel;
     this.shard = shard;
     this.epoch = epoch;
@@ -134,10 +137,16 @@ public final class PeerReceiver {
       ack(d.seq());
       return;
     }
+    long from = extent.offset();
+    long to = extent.end();
     String error = file.append(extent);
     if (error != null) {
       extent.release();
       throw new ProtocolException("entry " + d.seq() + " refused: " + error);
+    }
+    meter.received(file.id(), from, to);
+    if (d.resync()) {
+      meter.resyncReceived(to - from);
     }
     state.received(d.seq());
     ack(d.seq());
@@ -172,14 +181,23 @@ public final class PeerReceiver {
       return;
     }
     NamespaceOp op = o.op();
+    if (!(op instanceof NamespaceOp.Resume)) {
+      // Resume is resync bookkeeping, not a client's operation.
+      meter.operation(epoch, o.seq());
+    }
     if (op instanceof NamespaceOp.Create c) {
+      meter.opened(c.fileId(), 0);
       table.add(new CachedFile(c.fileId(), c.path(), AckMode.parse(c.ackMode()),
           c.permission(), c.replication(), c.blockSize()));
     } else if (op instanceof NamespaceOp.Delete del) {
-      table.deleteUnder(del.path());
+      if (!table.deleteUnder(del.path()).isEmpty()) {
+        // The primary resends nothing of a deleted file: its facts go to the journal now.
+        meter.checkpoint();
+      }
     } else if (op instanceof NamespaceOp.Rename r) {
       table.rename(r.source(), r.destination());
     } else if (op instanceof NamespaceOp.Append a) {
+      meter.opened(a.fileId(), a.length());
       table.addIncarnation(new CachedFile(a.fileId(), a.path(), AckMode.parse(a.ackMode()),
           a.permission(), a.replication(), a.blockSize(), a.length()));
     } else if (op instanceof NamespaceOp.Close c) {
@@ -192,6 +210,8 @@ public final class PeerReceiver {
       LOG.info("Resync resumes {} (id {}) at {}{}{}", r.path(), r.fileId(), r.base(),
           r.closedLength() >= 0 ? ", closed at " + r.closedLength() : "",
           file != null ? ", held up to " + file.received() : "");
+      // Facts kept from before a restart win over the resume point.
+      meter.opened(r.fileId(), r.base());
       if (file == null) {
         file = new CachedFile(r.fileId(), r.path(), AckMode.parse(r.ackMode()), r.permission(),
             r.replication(), r.blockSize(), r.base());

@@ -172,6 +172,16 @@ public final class BackingStore {
     LOG.info("Recovered store lease of {} at site {}", p, site);
   }
 
+  /**
+   * Bytes of client data this store holds: the length of every file under the root, the
+   * reserved area left out (usage metering: bytes stored at an interval's end).
+   */
+  public long usedBytes() throws IOException {
+    long all = fs.getContentSummary(root).getLength();
+    Path reserved = toStore(RESERVED);
+    return fs.exists(reserved) ? all - fs.getContentSummary(reserved).getLength() : all;
+  }
+
   public long length(String clientPath) throws IOException {
     return fs.getFileStatus(toStore(clientPath)).getLen();
   }
