@@ -92,6 +92,11 @@ public final class MessageRegistry {
     ControlMessages.RecordStatus.class,
     PeerMessages.Committed.class,
     PeerMessages.DestageNow.class,
+    // usage metering, ctl usage (protocol 3; keep this block together)
+    ControlMessages.UsageRequest.class,
+    ControlMessages.UsageInterval.class,
+    ControlMessages.UsageReply.class,
+    // end of usage metering block
   };
 
   private MessageRegistry() {}

@@ -179,4 +179,22 @@ class TestMessageRegistry {
     assertThat(ProtocolVersion.isSupported(ProtocolVersion.CURRENT + 1)).isFalse();
     assertThat(ProtocolVersion.isSupported(ProtocolVersion.LOWEST_COMPATIBLE - 1)).isFalse();
   }
+
+  @Test
+  void usageMessagesFormOneBlockAtTheEnd() throws Exception {
+    Kryo kryo = MessageRegistry.newKryo();
+    int first = kryo.getRegistration(ControlMessages.UsageRequest.class).getId();
+    assertThat(first).isGreaterThan(kryo.getRegistration(PeerMessages.DestageNow.class).getId());
+    assertThat(kryo.getRegistration(ControlMessages.UsageInterval.class).getId())
+        .isEqualTo(first + 1);
+    assertThat(kryo.getRegistration(ControlMessages.UsageReply.class).getId())
+        .isEqualTo(first + 2);
+    assertThat(ordered()[ordered().length - 1]).isEqualTo(ControlMessages.UsageReply.class);
+    java.util.ArrayList<ControlMessages.UsageInterval> list = new java.util.ArrayList<>();
+    list.add(new ControlMessages.UsageInterval("acme", 1, 2, 3, 4, 5, 6, 7, 8, 9, true));
+    Output out = new Output(256, -1);
+    kryo.writeClassAndObject(out, new ControlMessages.UsageReply(4, "b", list));
+    assertThat(MessageRegistry.newKryo().readClassAndObject(new Input(out.toBytes())))
+        .isEqualTo(new ControlMessages.UsageReply(4, "b", list));
+  }
 }

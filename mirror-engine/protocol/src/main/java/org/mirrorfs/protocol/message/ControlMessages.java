@@ -72,4 +72,26 @@ public final class ControlMessages {
    */
   public record ManifestPage(long callId, ArrayList<ManifestEntry> entries,
       ManifestResume resume, boolean done) implements Reply {}
+
+  /**
+   * Asks an engine for its usage records (claim 6, {@code ctl usage}): the intervals of
+   * {@code tenant} (every tenant if empty) that overlap [fromMillis, toMillis), epoch
+   * milliseconds.
+   */
+  public record UsageRequest(long callId, String tenant, long fromMillis, long toMillis)
+      implements Call {}
+
+  /**
+   * What one tenant used at one engine in [startMillis, endMillis): bytes received for
+   * mirroring, bytes destaged, namespace operations, cache byte-milliseconds, bytes the store
+   * held at the interval's end (-1: unknown or still open), resync bytes received and sent.
+   * {@code open} marks the interval still being metered (its figures are so far).
+   */
+  public record UsageInterval(String tenant, long startMillis, long endMillis,
+      long receivedBytes, long destagedBytes, long operations, long cacheByteMillis,
+      long storedBytes, long resyncBytesReceived, long resyncBytesSent, boolean open) {}
+
+  /** The answer to a {@link UsageRequest}: the engine's site and its intervals, oldest first. */
+  public record UsageReply(long callId, String site, ArrayList<UsageInterval> intervals)
+      implements Reply {}
 }

@@ -90,7 +90,7 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
         ch.write(s.shard(), parts.epoch(), new HelloOk(s.site(), parts.epoch(), s.primary(), 0,
             parts.incarnation()));
         new ControlSession(ch, s.shard(), parts.epoch(), parts.status(), parts.faults(),
-            parts.store(), s.site()).run();
+            parts.store(), s.site(), parts.meter()).run();
       }
       case PEER -> servePeer(ch, hello, first.epoch());
     }

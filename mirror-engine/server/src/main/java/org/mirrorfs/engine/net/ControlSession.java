@@ -2,7 +2,11 @@ package org.mirrorfs.engine.net;
 
 import java.io.IOException;
 import java.util.function.LongFunction;
+import java.util.ArrayList;
 import org.mirrorfs.engine.fault.FaultPoints;
+import org.mirrorfs.engine.metering.IntervalUsage;
+import org.mirrorfs.engine.metering.Usage;
+import org.mirrorfs.engine.metering.UsageMeter;
 import org.mirrorfs.engine.store.BackingStore;
 import org.mirrorfs.engine.store.StoreManifest;
 import org.mirrorfs.protocol.ProtocolException;
@@ -13,6 +17,9 @@ import org.mirrorfs.protocol.message.ClientMessages.OkReply;
 import org.mirrorfs.protocol.message.ControlMessages.EngineStatusRequest;
 import org.mirrorfs.protocol.message.ControlMessages.FaultRequest;
 import org.mirrorfs.protocol.message.ControlMessages.ManifestRequest;
+import org.mirrorfs.protocol.message.ControlMessages.UsageInterval;
+import org.mirrorfs.protocol.message.ControlMessages.UsageReply;
+import org.mirrorfs.protocol.message.ControlMessages.UsageRequest;
 import org.mirrorfs.protocol.message.ErrorKind;
 import org.mirrorfs.protocol.message.Message;
 import org.mirrorfs.protocol.message.Reply;
@@ -33,11 +40,13 @@ final class ControlSession {
   private final FaultPoints faults;
   private final BackingStore store;
   private final String site;
+  private final UsageMeter meter;
   /** Made on the first manifest request: most control connections only ask for status. */
   private StoreManifest manifest;
 
   ControlSession(FrameChannel channel, int shard, long epoch, LongFunction<Reply> status,
-      FaultPoints faults, BackingStore store, String site) {
+      FaultPoints faults, BackingStore store, String site, UsageMeter meter) {
+    this.meter = meter;
     this.channel = channel;
     this.shard = shard;
     this.epoch = epoch;
@@ -65,12 +74,30 @@ final class ControlSession {
         }
       } else if (m instanceof ManifestRequest r) {
         reply = manifestPage(r);
+      } else if (m instanceof UsageRequest r) {
+        reply = usage(r);
       } else {
         throw new ProtocolException("unexpected " + m.getClass().getSimpleName()
             + " on a control connection");
       }
       channel.write(shard, epoch, reply);
     }
+  }
+
+  private Reply usage(UsageRequest r) {
+    if (r.fromMillis() > r.toMillis()) {
+      return new ErrorReply(r.callId(), ErrorKind.INVALID_ARGUMENT, "site " + site
+          + ": usage from " + r.fromMillis() + " is after to " + r.toMillis());
+    }
+    ArrayList<UsageInterval> out = new ArrayList<>();
+    for (IntervalUsage i : meter.usage(r.tenant().isEmpty() ? null : r.tenant(), r.fromMillis(),
+        r.toMillis())) {
+      Usage u = i.usage();
+      out.add(new UsageInterval(i.tenant(), i.startMillis(), i.endMillis(), u.receivedBytes(),
+          u.destagedBytes(), u.operations(), u.cacheByteMillis(), i.storedBytes(),
+          u.resyncBytesReceived(), u.resyncBytesSent(), i.open()));
+    }
+    return new UsageReply(r.callId(), site, out);
   }
 
   private Reply manifestPage(ManifestRequest r) {

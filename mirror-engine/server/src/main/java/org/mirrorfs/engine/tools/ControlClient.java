@@ -19,6 +19,8 @@ import org.mirrorfs.protocol.message.ControlMessages.EngineStatusRequest;
 import org.mirrorfs.protocol.message.ControlMessages.FaultRequest;
 import org.mirrorfs.protocol.message.ControlMessages.ManifestPage;
 import org.mirrorfs.protocol.message.ControlMessages.ManifestRequest;
+import org.mirrorfs.protocol.message.ControlMessages.UsageReply;
+import org.mirrorfs.protocol.message.ControlMessages.UsageRequest;
 import org.mirrorfs.protocol.message.ControlMessages.ManifestResume;
 import org.mirrorfs.protocol.message.Handshake.Hello;
 
@@ -67,6 +69,20 @@ public final class ControlClient implements Closeable {
           throw new CompletionException(new IOException("site " + site
               + " answered a manifest request with " + reply.getClass().getSimpleName()));
         });
+  }
+
+  /** The engine's usage intervals of {@code tenant} ("" for all) overlapping [from, to). */
+  public UsageReply usage(String tenant, long fromMillis, long toMillis) throws IOException {
+    Object reply = await(connection.call(new UsageRequest(connection.nextCallId(), tenant,
+        fromMillis, toMillis)));
+    if (reply instanceof UsageReply u) {
+      return u;
+    }
+    if (reply instanceof ErrorReply e) {
+      throw new IOException(e.message());
+    }
+    throw new IOException("site " + site() + " answered a usage request with "
+        + reply.getClass().getSimpleName());
   }
 
   /** The site of the engine at the other end, from its handshake. */

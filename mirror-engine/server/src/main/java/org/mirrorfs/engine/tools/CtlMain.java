@@ -17,6 +17,7 @@ import org.mirrorfs.coordination.ZkSettings;
 import org.mirrorfs.engine.EngineConfigKeys;
 import org.mirrorfs.coordination.SyncStates;
 import org.mirrorfs.engine.store.ClientPaths;
+import org.mirrorfs.engine.tools.usage.UsageCommand;
 import org.mirrorfs.engine.tools.verify.VerifyCommand;
 import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
 import org.mirrorfs.protocol.message.ControlMessages.RecordStatus;
@@ -38,6 +39,13 @@ public final class CtlMain {
       "                                         one subtree (default /). Progress on stderr.",
       "                                         Exit 0: identical, 1: different, 2: usage or",
       "                                         connection error, 3: not quiet in time",
+      "  usage --tenant T [--from TIME] [--to TIME] [--format table|csv|json]",
+      "        [--prices FILE] [--site S]       the tenant's usage records from an engine (by",
+      "                                         default the secondary, the site run as a",
+      "                                         service): one line per interval, the open one",
+      "                                         last. TIME: 2026-01-01T00:00:00Z or 2026-01-01",
+      "                                         (UTC). --prices adds each line item's charge",
+      "                                         and the total (docs/configuration.md)",
       "  fault --site S --point P --action A    set a fault point on an engine started with",
       "                                         mirror.test.hooks.enabled (A: hold, release,",
       "                                         delay:<ms>)",
@@ -91,6 +99,11 @@ public final class CtlMain {
     String action = null;
     String path = "/";
     long waitQuietMillis = VerifyCommand.Options.DEFAULT_WAIT_QUIET_MILLIS;
+    String tenant = null;
+    long from = 0;
+    long to = Long.MAX_VALUE;
+    String format = "table";
+    java.nio.file.Path prices = null;
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -111,6 +124,17 @@ public final class CtlMain {
         case "--action" -> action = value(args, ++i, "--action");
         case "--path" -> path = clientPath(value(args, ++i, "--path"));
         case "--wait-quiet" -> waitQuietMillis = seconds(value(args, ++i, "--wait-quiet"));
+        case "--tenant" -> tenant = value(args, ++i, "--tenant");
+        case "--from" -> from = time(value(args, ++i, "--from"), "--from");
+        case "--to" -> to = time(value(args, ++i, "--to"), "--to");
+        case "--format" -> {
+          format = value(args, ++i, "--format");
+          if (!List.of("table", "csv", "json").contains(format)) {
+            throw new UsageException("--format must be table, csv or json, was '" + format
+                + "'");
+          }
+        }
+        case "--prices" -> prices = java.nio.file.Path.of(value(args, ++i, "--prices"));
         default -> {
           if (a.startsWith("-D") && a.contains("=")) {
             conf.set(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
@@ -132,6 +156,16 @@ public final class CtlMain {
       case "verify" -> {
         return new VerifyCommand(zk, cluster, shard,
             new VerifyCommand.Options(path, waitQuietMillis, json), out, err).run();
+      }
+      case "usage" -> {
+        if (tenant == null) {
+          throw new UsageException("usage needs --tenant\n\n" + USAGE);
+        }
+        if (from >= to) {
+          throw new UsageException("--from must be before --to");
+        }
+        return new UsageCommand(zk, cluster, shard, new UsageCommand.Options(tenant, from, to,
+            format, prices, site), out).run();
       }
       case "fault" -> {
         if (site == null || point == null || action == null) {
@@ -161,6 +195,14 @@ public final class CtlMain {
     } catch (NumberFormatException e) {
       throw new UsageException("--wait-quiet takes whole seconds from 0 to 86400, not '"
           + text + "'");
+    }
+  }
+
+  private static long time(String text, String flag) throws UsageException {
+    try {
+      return UsageCommand.parseTime(text, flag);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
   }
 

@@ -1,11 +1,11 @@
 package org.mirrorfs.engine.tools.verify;
 
 /** JSON string literals for ctl's reports: paths may hold quotes, backslashes or controls. */
-final class JsonText {
+public final class JsonText {
   private JsonText() {}
 
   /** The string as a JSON literal, quotes included; "null" for null. */
-  static String quote(String s) {
+  public static String quote(String s) {
     if (s == null) {
       return "null";
     }
