@@ -155,4 +155,6 @@ public final class EngineConfigKeys {
   /** HTTP port of the Prometheus metrics endpoint (/metrics); 0 (the default): no endpoint. */
   public static final String METRICS_PORT = "mirror.metrics.port";
   public static final int METRICS_PORT_DEFAULT = 0;
+  /** Per site: overrides {@link #METRICS_PORT} (two engines sharing one file and one host). */
+  public static final String SITE_METRICS_PORT = "metrics.port";
 }

@@ -135,10 +135,12 @@ public record EngineSettings(
   }
 
   private static int metricsPort(Configuration conf, String site) {
-    int port = intValue(conf, METRICS_PORT, METRICS_PORT_DEFAULT);
+    String key = conf.get(siteKey(site, SITE_METRICS_PORT)) != null
+        ? siteKey(site, SITE_METRICS_PORT) : METRICS_PORT;
+    int port = intValue(conf, key, METRICS_PORT_DEFAULT);
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException(METRICS_PORT + " must be in [0, 65535] (0: no metrics "
-          + "endpoint), was '" + conf.get(METRICS_PORT) + "' at site " + site);
+      throw new IllegalArgumentException(key + " must be in [0, 65535] (0: no metrics "
+          + "endpoint), was '" + conf.get(key) + "' at site " + site);
     }
     return port;
   }

@@ -28,6 +28,7 @@ import org.mirrorfs.engine.destage.DestageListener;
 import org.mirrorfs.engine.destage.Destager;
 import org.mirrorfs.engine.fault.FaultPoints;
 import org.mirrorfs.engine.metering.UsageMeter;
+import org.mirrorfs.engine.metrics.EngineMetrics;
 import org.mirrorfs.engine.namespace.NamespaceService;
 import org.mirrorfs.engine.namespace.OpApplier;
 import org.mirrorfs.engine.namespace.ReadService;
@@ -83,6 +84,8 @@ public final class MirrorEngine implements Closeable {
   private EngineRecord record;
   private volatile boolean stopping;
   private UsageMeter meter;
+  private EngineMetrics metrics;
+  private int metricsPort;
 
   public MirrorEngine(EngineSettings settings) {
     this.settings = settings;
@@ -204,6 +207,11 @@ public final class MirrorEngine implements Closeable {
     record = new EngineRecord(site, host, bound.getPort(),
         settings.primary() ? "primary" : "secondary", epoch);
     server.start();
+    metrics = new EngineMetrics(site, this::status, meter);
+    if (settings.metricsPort() > 0) {
+      metricsPort = metrics.serve(bound.getAddress().isAnyLocalAddress() ? "0.0.0.0"
+          : bound.getAddress().getHostAddress(), settings.metricsPort());
+    }
     registration = registry.register(record);
     if (settings.primary()) {
       primaryNode = registry.publishPrimary(record);
@@ -248,6 +256,11 @@ public final class MirrorEngine implements Closeable {
 
   public UsageMeter meter() {
     return meter;
+  }
+
+  /** The port of the Prometheus endpoint, or 0 if there is none. */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   /** Unmarks clean write-intent extents lazily, in batches. */
@@ -375,6 +388,9 @@ public final class MirrorEngine implements Closeable {
   public void close() throws IOException {
     stopping = true;
     maintenance.shutdownNow();
+    if (metrics != null) {
+      metrics.close();
+    }
     if (server != null) {
       server.stop();
     }

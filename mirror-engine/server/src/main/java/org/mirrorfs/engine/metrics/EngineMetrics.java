@@ -1,0 +1,168 @@
+package org.mirrorfs.engine.metrics;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.function.LongFunction;
+import java.util.function.ToDoubleFunction;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.mirrorfs.engine.metering.UsageMeter;
+import org.mirrorfs.protocol.message.Reply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's metrics: a Prometheus text endpoint ({@code /metrics} on
+ * {@code mirror.metrics.port}, served by the Prometheus Java client) and a JMX bean. Both read
+ * the engine's own status and usage meter when asked; nothing here counts on the write path.
+ * The metric names and meanings are listed in docs/operations.md ("Metrics").
+ */
+public final class EngineMetrics implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineMetrics.class);
+  private static final List<String> LINK_STATES = List.of("live", "resync", "down");
+  private static final List<String> SYNC_STATES = List.of("in-sync", "outdated", "unknown");
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final StatusSource source;
+  private final String site;
+  private final ObjectName beanName;
+  private HTTPServer http;
+
+  /** Registers the metrics and the JMX bean; {@link #serve} opens the HTTP endpoint. */
+  public EngineMetrics(String site, LongFunction<Reply> status, UsageMeter meter) {
+    this.site = site;
+    this.source = new StatusSource(status, meter);
+    register();
+    ObjectName name = null;
+    try {
+      name = ObjectName.getInstance("org.mirrorfs:type=Engine,site="
+          + (site.matches("[A-Za-z0-9._-]+") ? site : ObjectName.quote(site)));
+      MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+      server.registerMBean(new EngineStatusBean(site, source), name);
+    } catch (JMException e) {
+      LOG.warn("Site {}: JMX bean {} not registered: {}", site, name, e.toString());
+      name = null;
+    }
+    this.beanName = name;
+  }
+
+  /** Serves /metrics on {@code port} (0 picks a free one); returns the bound port. */
+  public int serve(String host, int port) throws IOException {
+    http = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
+    LOG.info("Site {}: Prometheus metrics at http://{}:{}/metrics", site, host, http.getPort());
+    return http.getPort();
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  public ObjectName beanName() {
+    return beanName;
+  }
+
+  private void gauge(String name, String help, ToDoubleFunction<StatusSource.Reading> value) {
+    GaugeWithCallback.builder().name(name).help(help).labelNames("site")
+        .callback(cb -> cb.call(value.applyAsDouble(source.read()), site)).register(registry);
+  }
+
+  private void counter(String name, String help, ToDoubleFunction<StatusSource.Reading> value) {
+    CounterWithCallback.builder().name(name).help(help).labelNames("site")
+        .callback(cb -> cb.call(value.applyAsDouble(source.read()), site)).register(registry);
+  }
+
+  private void register() {
+    gauge("mirror_epoch", "The epoch this engine serves under.", r -> r.status().epoch());
+    gauge("mirror_primary", "1 if this engine is the primary, 0 if the secondary.",
+        r -> r.status().role().equals("primary") ? 1 : 0);
+    gauge("mirror_cache_used_bytes", "Cache fill, in allocator bytes.",
+        r -> r.status().cacheUsedBytes());
+    gauge("mirror_cache_capacity_bytes", "Cache capacity (mirror.cache.capacity).",
+        r -> r.status().cacheCapacityBytes());
+    gauge("mirror_cache_peak_bytes", "Highest cache fill since start.",
+        r -> r.status().cachePeakBytes());
+    gauge("mirror_destage_lag_bytes", "Bytes received and not yet durable on this site's store.",
+        r -> r.status().destageLagBytes());
+    gauge("mirror_unfinished_files", "Files not finished at this site (bytes to destage, or a "
+        + "store file still to close).", r -> r.status().dirtyFiles());
+    gauge("mirror_peer_connected", "1 while the peer link is up.",
+        r -> r.status().peerConnected() ? 1 : 0);
+    gauge("mirror_log_logged_seq", "Primary: the last log entry logged; secondary: the last "
+        + "entry held.", r -> r.status().loggedSeq());
+    gauge("mirror_log_applied_seq", "The last log entry applied to the secondary's store.",
+        r -> r.status().appliedSeq());
+    gauge("mirror_record_dirty_bytes", "Primary: bytes its record marks as lacking at the peer.",
+        r -> r.status().record().dirtyBytes());
+    gauge("mirror_record_dirty_files", "Primary: files with dirty blocks in the record.",
+        r -> r.status().record().dirtyFiles());
+    gauge("mirror_record_pending_ops", "Primary: namespace entries not yet applied at the peer.",
+        r -> r.status().record().pendingOps());
+    gauge("mirror_record_intent_extents", "Primary: write-intent extents marked in ZooKeeper.",
+        r -> r.status().record().intentExtents());
+    counter("mirror_record_zookeeper_writes", "Primary: ZooKeeper writes of the write-intent "
+        + "record since start.", r -> r.status().record().intentZkWrites());
+    counter("mirror_resync_sent_bytes", "Primary: bytes resent by resyncs since start.",
+        r -> r.status().record().resyncBytesSent());
+    counter("mirror_resyncs", "Primary: resyncs begun since start.",
+        r -> r.status().record().resyncs());
+    gauge("mirror_solo", "Primary: 1 while it acknowledges without its peer.",
+        r -> r.status().record().solo() ? 1 : 0);
+    GaugeWithCallback.builder().name("mirror_link_state")
+        .help("Primary: 1 for the peer link's current state (live, resync, down).")
+        .labelNames("site", "state").callback(cb -> {
+          String link = source.read().status().record().link();
+          if (!link.isEmpty()) {
+            for (String s : LINK_STATES) {
+              cb.call(s.equals(link) ? 1 : 0, site, s);
+            }
+          }
+        }).register(registry);
+    GaugeWithCallback.builder().name("mirror_peer_sync_state")
+        .help("Primary: 1 for the peer's sync state in ZooKeeper (in-sync, outdated, unknown).")
+        .labelNames("site", "state").callback(cb -> {
+          String sync = source.read().status().record().peerSyncState();
+          if (!sync.isEmpty()) {
+            for (String s : SYNC_STATES) {
+              cb.call(s.equals(sync) ? 1 : 0, site, s);
+            }
+          }
+        }).register(registry);
+    // usage (claim 6): cumulative totals of the usage meter, all tenants
+    counter("mirror_usage_mirrored_bytes", "Bytes received for mirroring (each file byte once).",
+        r -> r.usage().receivedBytes());
+    counter("mirror_usage_destaged_bytes", "Bytes made durable on this site's store (each file "
+        + "byte once).", r -> r.usage().destagedBytes());
+    counter("mirror_usage_operations", "Namespace operations taken into the log (each log "
+        + "position once).", r -> r.usage().operations());
+    counter("mirror_usage_cache_byte_seconds", "Cache fill integrated over time.",
+        r -> r.usage().cacheByteMillis() / 1000.0);
+    counter("mirror_usage_resync_received_bytes", "Bytes of resync chunks taken into the cache.",
+        r -> r.usage().resyncBytesReceived());
+    counter("mirror_usage_resync_sent_bytes", "Bytes of resync chunks sent to the peer.",
+        r -> r.usage().resyncBytesSent());
+    GaugeWithCallback.builder().name("mirror_usage_tenant")
+        .help("1 for the tenant usage is metered under now.").labelNames("site", "tenant")
+        .callback(cb -> cb.call(1, site, source.read().tenant())).register(registry);
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      http.close();
+    }
+    if (beanName != null) {
+      try {
+        ManagementFactory.getPlatformMBeanServer().unregisterMBean(beanName);
+      } catch (JMException e) {
+        LOG.debug("Site {}: JMX bean not unregistered: {}", site, e.toString());
+      }
+    }
+  }
+}
