@@ -242,7 +242,10 @@ public final class MirrorEngine implements Closeable {
   }
 
   /** Samples the cache for byte-hours, checkpoints usage facts and closes usage intervals. */
-  private void startMetering() {
+  private void startMetering() throws IOException {
+    // Close any interval that ended while this engine was down before serving anything, so
+    // nothing new lands in it.
+    meter.tick();
     long period = settings.metering().sampleMillis();
     maintenance.scheduleAtFixedRate(() -> {
       try {
