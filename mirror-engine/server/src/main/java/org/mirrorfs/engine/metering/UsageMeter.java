@@ -157,7 +157,7 @@ public final class UsageMeter implements Closeable {
     }
     long now = clock.getAsLong();
     integrateTo(now);
-    closeAt(now, newTenant);
+    closeAt(now, newTenant, stored());
     LOG.info("Site {}: usage is metered for tenant {} from now on", site, newTenant);
   }
 
@@ -165,12 +165,23 @@ public final class UsageMeter implements Closeable {
    * One sample: integrates the cache fill since the last one, closes the intervals that ended,
    * writes the changed facts to the journal, and forces it to disk at the checkpoint period.
    */
-  public synchronized void tick() throws IOException {
+  public void tick() throws IOException {
     long now = clock.getAsLong();
+    boolean due;
+    synchronized (this) {
+      due = now >= boundaryAfter(openStart);
+    }
+    // Reading the store's size can take a while (a local store is walked): not under the lock
+    // the peer receiver and the destage reporter take to checkpoint.
+    long stored = due ? stored() : -1;
+    tick(now, stored);
+  }
+
+  private synchronized void tick(long now, long stored) throws IOException {
     while (now >= boundaryAfter(openStart)) {
       long end = boundaryAfter(openStart);
       integrateTo(end);
-      closeAt(end, tenant);
+      closeAt(end, tenant, stored);
       if (now >= boundaryAfter(openStart)) {
         // This engine was not running for whole intervals: nothing to record for them.
         openStart = Math.floorDiv(now, settings.intervalMillis()) * settings.intervalMillis();
@@ -209,12 +220,11 @@ public final class UsageMeter implements Closeable {
   }
 
   /** Closes the open interval at {@code end} and opens the next one for {@code next}. */
-  private void closeAt(long end, String next) throws IOException {
+  private void closeAt(long end, String next, long stored) throws IOException {
     UsageFacts.Snapshot snap = facts.snapshot(UsageFacts.Copy.ALL);
     journal.checkpoint(checkpointOf(snap));
     journal.force();
     Usage delta = snap.totals().minus(baseline);
-    long stored = stored();
     if (!delta.isZero() || stored > 0) {
       IntervalUsage interval = new IntervalUsage(tenant, openStart, end, delta, stored, false);
       journal.closed(new UsageJournal.Closed(interval, snap.totals()));
@@ -230,14 +240,18 @@ public final class UsageMeter implements Closeable {
   }
 
   private long stored() {
+    long v;
     try {
-      lastStored = storedBytes.call();
+      v = storedBytes.call();
     } catch (Exception e) {
       LOG.warn("Site {}: cannot measure the bytes held by the backing store for the usage "
           + "interval; recorded as -1 (unknown): {}", site, e.toString());
-      lastStored = -1;
+      v = -1;
     }
-    return lastStored;
+    synchronized (this) {
+      lastStored = v;
+    }
+    return v;
   }
 
   private UsageJournal.Checkpoint checkpointOf(UsageFacts.Snapshot s) {
@@ -278,11 +292,13 @@ public final class UsageMeter implements Closeable {
   }
 
   @Override
-  public synchronized void close() throws IOException {
+  public void close() throws IOException {
     try {
       tick();
     } finally {
-      journal.close();
+      synchronized (this) {
+        journal.close();
+      }
     }
   }
 }
