@@ -72,6 +72,12 @@ public final class MirrorEngine implements Closeable {
         t.setDaemon(true);
         return t;
       });
+  private final java.util.concurrent.ScheduledExecutorService metering =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "usage-meter");
+        t.setDaemon(true);
+        return t;
+      });
   private static final String CLEAN_STOP_MARKER = "clean-stop";
   private final String incarnation = java.util.UUID.randomUUID().toString();
   private SoloState solo;
@@ -247,7 +253,9 @@ public final class MirrorEngine implements Closeable {
     // nothing new lands in it.
     meter.tick();
     long period = settings.metering().sampleMillis();
-    maintenance.scheduleAtFixedRate(() -> {
+    // Its own thread: an interval close reads the store's size and forces the journal, which
+    // must not delay lease expiry or write-intent clearing on the maintenance thread.
+    metering.scheduleAtFixedRate(() -> {
       try {
         meter.tick();
       } catch (IOException | RuntimeException e) {
@@ -391,6 +399,12 @@ public final class MirrorEngine implements Closeable {
   public void close() throws IOException {
     stopping = true;
     maintenance.shutdownNow();
+    metering.shutdown();
+    try {
+      metering.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (metrics != null) {
       metrics.close();
     }

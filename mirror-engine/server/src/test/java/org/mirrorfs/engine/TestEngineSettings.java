@@ -244,4 +244,26 @@ class TestEngineSettings {
     conf.set("mirror.tenants.served", "acme,bad name");
     assertRefused(conf, "a", "mirror.tenants.served", "'bad name'");
   }
+
+  @Test
+  void meteringAndMetricsDefaultsAndChecks() {
+    EngineSettings s = EngineSettings.from(valid(), "a");
+    assertThat(s.metering().intervalMillis()).isEqualTo(3_600_000L);
+    assertThat(s.metering().sampleMillis()).isEqualTo(1_000L);
+    assertThat(s.metering().checkpointMillis()).isEqualTo(10_000L);
+    assertThat(s.metricsPort()).isZero();
+    Configuration conf = valid();
+    conf.set("mirror.metrics.port", "9100");
+    conf.set("mirror.site.b.metrics.port", "9101");
+    assertThat(EngineSettings.from(conf, "a").metricsPort()).isEqualTo(9100);
+    conf.set("mirror.site.a.metrics.port", "9102");
+    assertThat(EngineSettings.from(conf, "a").metricsPort()).isEqualTo(9102);
+    assertRefused("mirror.metrics.port", "70000");
+    assertRefused("mirror.metering.interval", "often");
+    assertRefused("mirror.metering.sample", "0s");
+    conf = valid();
+    conf.set("mirror.metering.interval", "1m");
+    conf.set("mirror.metering.sample", "2m");
+    assertRefused(conf, "a", "mirror.metering.sample", "120000 ms");
+  }
 }

@@ -75,7 +75,19 @@ public final class UsageMeter implements Closeable {
       List<UsageJournal.Checkpoint> checkpoints, String defaultTenant) throws IOException {
     long now = clock.getAsLong();
     baseline = history.isEmpty() ? Usage.ZERO : history.get(history.size() - 1).totalsAfter();
-    if (checkpoints.isEmpty()) {
+    if (checkpoints.isEmpty() && !history.isEmpty()) {
+      // The open file is gone but closed intervals remain (removed by hand?): carry the sums
+      // over so no interval goes negative; per-file facts are lost, so bytes and operations
+      // the peer resends from now on are counted again.
+      Usage t = baseline;
+      facts.restore(new UsageFacts.OpsMark(0, 0, t.operations()), t.cacheByteMillis(),
+          t.resyncBytesReceived(), t.resyncBytesSent(), t.receivedBytes(), t.destagedBytes());
+      tenant = defaultTenant;
+      openStart = now;
+      LOG.warn("Site {}: {} is missing next to {}; usage sums are carried over from the last "
+          + "closed interval, but what the peer resends may be counted again", site,
+          UsageJournal.OPEN, UsageJournal.INTERVALS);
+    } else if (checkpoints.isEmpty()) {
       tenant = defaultTenant;
       openStart = now;
     } else {

@@ -222,4 +222,19 @@ class TestUsageMeter {
     assertThat(open).doesNotContain(" 1:0:");
     assertThat(open().totals().receivedBytes()).isEqualTo(50L * (128 << 10));
   }
+
+  @Test
+  void aMissingOpenJournalCarriesTheSumsOver() throws IOException {
+    UsageMeter m = open();
+    m.opened(1, 0);
+    receive(m, 1, 0, 2 * MIB);
+    minutes(m, 60);
+    Files.delete(state.resolve(UsageJournal.OPEN));
+    UsageMeter back = open();
+    assertThat(back.totals().receivedBytes()).isEqualTo(2 * MIB);
+    receive(back, 1, 2 * MIB, 3 * MIB);
+    minutes(back, 60);
+    List<IntervalUsage> list = back.usage("acme", T0, T0 + 2 * HOUR);
+    assertThat(list.get(1).usage().receivedBytes()).isEqualTo(MIB);
+  }
 }
