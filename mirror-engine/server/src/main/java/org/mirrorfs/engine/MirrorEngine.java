@@ -63,6 +63,7 @@ public final class MirrorEngine implements Closeable {
   private PeerLink peerLink;
   private ApplyQueue applyQueue;
   private DestageReporter reporter;
+  private DestageReporter ownDestage;
   private ReplicaState replica;
   private final java.util.concurrent.ScheduledExecutorService maintenance =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -126,10 +127,13 @@ public final class MirrorEngine implements Closeable {
         settings.destageRetryMaxMillis(), site);
     ConnectionDispatcher.Parts parts;
     if (settings.primary()) {
+      ownDestage = new DestageReporter(site);
       destager = newDestager(faults, new DestageListener() {
         @Override
         public void destaged(CachedFile file, long from, long to) {
-          // acknowledgment and hsync waiters are driven by CachedFile itself
+          // Acknowledgments and hsync waiters are driven by CachedFile itself; the peer's
+          // reverse record learns what this site's store now holds.
+          ownDestage.destaged(file.id(), from, to);
         }
 
         @Override
@@ -150,6 +154,8 @@ public final class MirrorEngine implements Closeable {
         forgetIfDone(file);
       }, epoch, dirtyRecord, intents, syncStates, solo, PeerLink.resyncSource(cache, store),
           faults);
+      peerLink.reverseReporter(ownDestage);
+      ownDestage.start();
       startIntentClearing();
       OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
       NamespaceService namespace = new NamespaceService(store, table, peerLink, applier, epoch,
@@ -173,7 +179,7 @@ public final class MirrorEngine implements Closeable {
       });
       OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
       applyQueue = new ApplyQueue(applier, reporter::applied, site);
-      replica = new ReplicaState();
+      replica = new ReplicaState(settings.records().geometry());
       parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
           faults, this::status, incarnation, store, null, null, null, replica, applyQueue, reporter);
       reporter.start();
@@ -305,7 +311,11 @@ public final class MirrorEngine implements Closeable {
 
   private RecordStatus recordStatus() {
     if (peerLink == null) {
-      return new RecordStatus("", false, "", 0, 0, 0, 0, 0, 0, 0);
+      // The secondary's reverse record: what it received that the primary has not reported
+      // destaged (claims 14-17).
+      DirtyRecord reverse = replica.reverse();
+      return new RecordStatus("follower", false, "", reverse.dirtyBytes(),
+          reverse.dirtyFiles().size(), reverse.pendingOps().size(), 0, 0, 0, 0);
     }
     return new RecordStatus(peerLink.mode().name().toLowerCase(java.util.Locale.ROOT),
         peerLink.solo(), peerLink.peerSyncState(), dirtyRecord.dirtyBytes(),
@@ -354,6 +364,9 @@ public final class MirrorEngine implements Closeable {
     }
     if (reporter != null) {
       reporter.stop();
+    }
+    if (ownDestage != null) {
+      ownDestage.stop();
     }
     if (destager != null) {
       destager.stop();

@@ -418,6 +418,7 @@ public final class NamespaceService {
     }
     hit(FaultPoints.NAMESPACE_APPLY);
     applier.apply(op);
+    peer.appliedHere(seq);
     if (op instanceof NamespaceOp.Delete || op instanceof NamespaceOp.Rename) {
       peer.committed(seq);
     }

@@ -111,6 +111,8 @@ public final class PeerLink {
   private long appliedSeq;
   private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
 
+  private volatile DestageReporter reverseReporter;
+  private volatile long appliedHere;
   private final AtomicLong resyncBytes = new AtomicLong();
   private final AtomicInteger resyncs = new AtomicInteger();
   private volatile String peerSyncState = "unknown";
@@ -310,6 +312,37 @@ public final class PeerLink {
     }
   }
 
+  /**
+   * This site's own destage progress goes to the peer through {@code reporter} (claims 14, 18):
+   * the peer's reverse record says what this site would lack after a failure.
+   */
+  public void reverseReporter(DestageReporter reporter) {
+    this.reverseReporter = reporter;
+  }
+
+  /** This site has applied namespace entries up to {@code seq} to its store. */
+  public void appliedHere(long seq) {
+    appliedHere = Math.max(appliedHere, seq);
+    DestageReporter r = reverseReporter;
+    if (r != null) {
+      r.applied(seq);
+    }
+  }
+
+  /** Tells the peer how far this site's store holds every file it still tracks. */
+  private void reportOwnDestageState() {
+    DestageReporter r = reverseReporter;
+    if (r == null) {
+      return;
+    }
+    for (CachedFile f : table.all()) {
+      if (f.destaged() > 0) {
+        r.destaged(f.id(), 0, f.destaged());
+      }
+    }
+    r.applied(appliedHere);
+  }
+
   /** An hsync waits for bytes of {@code file} below {@code offset}: the peer hurries them. */
   public void destageNow(CachedFile file, long offset) {
     lock.lock();
@@ -487,6 +520,10 @@ public final class PeerLink {
     }
     if (nowSolo != null) {
       nowSolo.forEach(CachedFile::soloChanged);
+    }
+    if (work.isEmpty()) {
+      // After the resync's data, so the peer's reverse record can trim what it just received.
+      reportOwnDestageState();
     }
     return work;
   }
@@ -711,6 +748,11 @@ public final class PeerLink {
       changed.signalAll();
     } finally {
       lock.unlock();
+    }
+    DestageReporter r = reverseReporter;
+    if (r != null) {
+      r.attach(ch, settings.shard(), epoch);
+      reportOwnDestageState();
     }
     Thread reader = new Thread(() -> readLoop(ch), "peer-reader-" + settings.site());
     reader.setDaemon(true);

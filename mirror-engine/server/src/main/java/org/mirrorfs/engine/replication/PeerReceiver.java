@@ -17,6 +17,9 @@ import org.mirrorfs.protocol.message.Message;
 import org.mirrorfs.protocol.message.NamespaceOp;
 import org.mirrorfs.protocol.message.PeerMessages.Committed;
 import org.mirrorfs.protocol.message.PeerMessages.DestageNow;
+import org.mirrorfs.protocol.message.PeerMessages.DestagedRange;
+import org.mirrorfs.protocol.message.PeerMessages.DestagedRanges;
+import org.mirrorfs.engine.record.DirtyRecord;
 import org.mirrorfs.protocol.message.PeerMessages.PeerAck;
 import org.mirrorfs.protocol.message.PeerMessages.ReplicateData;
 import org.mirrorfs.protocol.message.PeerMessages.ReplicateOp;
@@ -90,6 +93,13 @@ public final class PeerReceiver {
         onOp(o);
       } else if (m instanceof Committed c) {
         applyQueue.committed(c.seq());
+      } else if (m instanceof DestagedRanges ranges) {
+        // The primary's own destage progress (claims 14, 18): trims the reverse record.
+        DirtyRecord reverse = state.reverse();
+        reverse.peerApplied(ranges.appliedSeq());
+        for (DestagedRange r : ranges.ranges()) {
+          reverse.peerDestaged(r.fileId(), r.to());
+        }
       } else if (m instanceof DestageNow u) {
         CachedFile file = table.get(u.fileId());
         if (file != null) {
@@ -134,11 +144,15 @@ public final class PeerReceiver {
       ack(d.seq());
       return;
     }
+    DirtyRecord reverse = state.reverse();
+    reverse.writing(file, extent.offset(), extent.end());
     String error = file.append(extent);
     if (error != null) {
+      reverse.abandoned(file);
       extent.release();
       throw new ProtocolException("entry " + d.seq() + " refused: " + error);
     }
+    reverse.written(file, extent.end());
     state.received(d.seq());
     ack(d.seq());
     destager.schedule(file);
@@ -172,16 +186,22 @@ public final class PeerReceiver {
       return;
     }
     NamespaceOp op = o.op();
+    DirtyRecord reverse = state.reverse();
+    reverse.opLogged(o.seq(), op);
     if (op instanceof NamespaceOp.Create c) {
-      table.add(new CachedFile(c.fileId(), c.path(), AckMode.parse(c.ackMode()),
-          c.permission(), c.replication(), c.blockSize()));
+      CachedFile created = new CachedFile(c.fileId(), c.path(), AckMode.parse(c.ackMode()),
+          c.permission(), c.replication(), c.blockSize());
+      table.add(created);
+      reverse.opened(created, 0, o.seq());
     } else if (op instanceof NamespaceOp.Delete del) {
       table.deleteUnder(del.path());
     } else if (op instanceof NamespaceOp.Rename r) {
       table.rename(r.source(), r.destination());
     } else if (op instanceof NamespaceOp.Append a) {
-      table.addIncarnation(new CachedFile(a.fileId(), a.path(), AckMode.parse(a.ackMode()),
-          a.permission(), a.replication(), a.blockSize(), a.length()));
+      CachedFile appended = new CachedFile(a.fileId(), a.path(), AckMode.parse(a.ackMode()),
+          a.permission(), a.replication(), a.blockSize(), a.length());
+      table.addIncarnation(appended);
+      reverse.opened(appended, a.length(), o.seq());
     } else if (op instanceof NamespaceOp.Close c) {
       CachedFile file = table.get(c.fileId());
       if (file != null) {
@@ -200,6 +220,7 @@ public final class PeerReceiver {
       if (r.closedLength() >= 0) {
         file.markClosedAt(r.closedLength());
       }
+      reverse.opened(file, r.base(), o.seq());
     }
     applyQueue.add(o.seq(), op);
     state.received(o.seq());
