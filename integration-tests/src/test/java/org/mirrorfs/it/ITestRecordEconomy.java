@@ -28,7 +28,7 @@ class ITestRecordEconomy {
   @BeforeAll
   static void start() throws Exception {
     cluster = MirrorTestCluster.create("economy", MirrorTestCluster.Stores.LOCAL, 128L << 20,
-        Map.of("mirror.record.intent.clear.delay", "3s"));
+        Map.of());
     fs = cluster.newClient();
   }
 
