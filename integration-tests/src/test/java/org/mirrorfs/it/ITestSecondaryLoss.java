@@ -18,7 +18,6 @@ import java.util.function.Predicate;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -35,27 +34,15 @@ import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ITestSecondaryLoss {
+class ITestSecondaryLoss extends PrivateClusterTest {
   private static final int MIB = 1 << 20;
-  private static MirrorTestCluster cluster;
-  private static FileSystem fs;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = MirrorTestCluster.create("secondary-loss", MirrorTestCluster.Stores.LOCAL,
+    startCluster("secondary-loss", MirrorTestCluster.Stores.LOCAL,
         64L << 20, Map.of("mirror.peer.timeout", "5s", "mirror.record.intent.clear.delay", "2s"));
-    fs = cluster.newClient();
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    if (fs != null) {
-      fs.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   private static int killIterations() {
     return Integer.getInteger("mirror.test.kill.iterations", 5);
