@@ -245,6 +245,41 @@ class ITestSecondaryLoss extends PrivateClusterTest {
 
   @Test
   @Order(5)
+  void aSoloPrimaryStopsAcknowledgingWhenItLosesZooKeeper() throws Exception {
+    cluster.kill(SECONDARY);
+    awaitPrimary("solo", s -> s.record().solo(), 30_000);
+    Path p = new Path("/loss/lease/solo.bin");
+    byte[] buf = new byte[64 * 1024];
+    try (FSDataOutputStream out = fs.create(p)) {
+      TestData.fill(31, 0, buf, buf.length);
+      out.write(buf);
+      out.hflush(); // solo, ZooKeeper reachable: acknowledged
+      cluster.stopZooKeeper();
+      // Session timeout 4 s in tests: the lease ends 2/3 of it after the last contact.
+      Thread.sleep(4_000);
+      TestData.fill(31, buf.length, buf, buf.length);
+      CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> {
+        try {
+          out.write(buf);
+          out.hflush();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertThat(TestData.notDoneWithin(flush, 3_000))
+          .as("hflush acknowledged by a solo primary without its ZooKeeper lease").isTrue();
+      cluster.restartZooKeeper();
+      flush.get(60, TimeUnit.SECONDS);
+    }
+    cluster.start(SECONDARY);
+    awaitPrimary("in-sync", ITestSecondaryLoss::inSync, 120_000);
+    cluster.awaitQuiesced(120_000);
+    assertThat(cluster.storeDifferences()).isEmpty();
+    TestData.verifyFile(fs, p, 31, 2L * buf.length);
+  }
+
+  @Test
+  @Order(6)
   void anUnacknowledgedDeleteFollowedByAPrimaryCrashLosesTheFileNowhere() throws Exception {
     Path victim = new Path("/loss/delete/victim.bin");
     TestData.writeFile(fs, victim, 11, 3L * MIB);

@@ -74,6 +74,7 @@ public final class MirrorEngine implements Closeable {
   private static final String CLEAN_STOP_MARKER = "clean-stop";
   private final String incarnation = java.util.UUID.randomUUID().toString();
   private SoloState solo;
+  private java.util.concurrent.ScheduledExecutorService leaseKeeper;
   private SyncStates syncStates;
   private DirtyRecord dirtyRecord;
   private IntentLog intents;
@@ -94,7 +95,8 @@ public final class MirrorEngine implements Closeable {
     LOG.info("Site {}: backing store {} can append and hsync", site, store.root());
     recoverJournal();
     boolean cleanStop = Files.deleteIfExists(settings.stateDir().resolve(CLEAN_STOP_MARKER));
-    solo = settings.primary() ? new SoloState(settings.records().soloAckFromCache()) : null;
+    solo = settings.primary() ? new SoloState(settings.records().soloAckFromCache(),
+        settings.zk().sessionTimeoutMillis()) : null;
     table = new FileTable(journal, solo);
     FaultPoints faults = new FaultPoints(settings.testHooks());
     if (faults.enabled()) {
@@ -157,6 +159,7 @@ public final class MirrorEngine implements Closeable {
       peerLink.reverseReporter(ownDestage);
       ownDestage.start();
       startIntentClearing();
+      startLeaseKeeping();
       OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
       NamespaceService namespace = new NamespaceService(store, table, peerLink, applier, epoch,
           faults);
@@ -220,6 +223,36 @@ public final class MirrorEngine implements Closeable {
     LOG.info("Site {}: {}, comes back {} (ZooKeeper held {} at epoch {}, current epoch {})",
         settings.site(), how, inSync ? "in-sync" : "outdated", own.state().text(), own.epoch(),
         epoch);
+  }
+
+  /**
+   * Renews the lease that lets this primary acknowledge without its peer: a cheap ZooKeeper read
+   * every sixth of the session timeout, timed from when it was sent (BRIEF 5a.4).
+   */
+  private void startLeaseKeeping() {
+    leaseKeeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "zk-lease-" + settings.site());
+      t.setDaemon(true);
+      return t;
+    });
+    long period = Math.max(100, settings.zk().sessionTimeoutMillis() / 6);
+    String path = settings.layout().epochPath();
+    leaseKeeper.scheduleWithFixedDelay(() -> {
+      long sent = System.nanoTime();
+      try {
+        zk.checkExists().forPath(path);
+      } catch (Exception e) {
+        if (solo.leaseHeld()) {
+          LOG.debug("Site {}: ZooKeeper lease check failed: {}", settings.site(), e.toString());
+        }
+        return;
+      }
+      if (solo.contact(sent)) {
+        LOG.warn("Site {}: ZooKeeper reached again; acknowledgments without the peer resume",
+            settings.site());
+        table.all().forEach(CachedFile::soloChanged);
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
   }
 
   /** Unmarks clean write-intent extents lazily, in batches. */
@@ -351,6 +384,9 @@ public final class MirrorEngine implements Closeable {
   public void close() throws IOException {
     stopping = true;
     maintenance.shutdownNow();
+    if (leaseKeeper != null) {
+      leaseKeeper.shutdownNow();
+    }
     if (server != null) {
       server.stop();
     }
