@@ -245,6 +245,38 @@ class ITestSecondaryLoss extends PrivateClusterTest {
 
   @Test
   @Order(5)
+  void aPrimaryPausesAcknowledgmentsWhileZooKeeperIsAway() throws Exception {
+    awaitPrimary("in-sync", ITestSecondaryLoss::inSync, 120_000);
+    Path p = new Path("/loss/suspended/f.bin");
+    byte[] buf = new byte[64 * 1024];
+    try (FSDataOutputStream out = fs.create(p)) {
+      TestData.fill(41, 0, buf, buf.length);
+      out.write(buf);
+      out.hflush();
+      cluster.stopZooKeeper();
+      Thread.sleep(1_000);
+      TestData.fill(41, buf.length, buf, buf.length);
+      CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> {
+        try {
+          out.write(buf);
+          out.hflush();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertThat(TestData.notDoneWithin(flush, 3_000))
+          .as("hflush acknowledged while the primary's ZooKeeper connection is suspended")
+          .isTrue();
+      cluster.restartZooKeeper();
+      flush.get(60, TimeUnit.SECONDS);
+    }
+    cluster.awaitQuiesced(120_000);
+    TestData.verifyFile(fs, p, 41, 2L * buf.length);
+    assertThat(cluster.engine(PRIMARY).output()).contains("acknowledgments resume");
+  }
+
+  @Test
+  @Order(6)
   void aSoloPrimaryStopsAcknowledgingWhenItLosesZooKeeper() throws Exception {
     cluster.kill(SECONDARY);
     awaitPrimary("solo", s -> s.record().solo(), 30_000);
@@ -279,7 +311,7 @@ class ITestSecondaryLoss extends PrivateClusterTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void anUnacknowledgedDeleteFollowedByAPrimaryCrashLosesTheFileNowhere() throws Exception {
     Path victim = new Path("/loss/delete/victim.bin");
     TestData.writeFile(fs, victim, 11, 3L * MIB);

@@ -105,7 +105,7 @@ public final class MirrorEngine implements Closeable {
 
     zk = SharedZkClients.newClient(settings.zk());
     zk.getConnectionStateListenable().addListener(new ConnectionStatePolicy(
-        standing -> LOG.warn("Site {}: ZooKeeper standing is now {}", site, standing)));
+        this::zooKeeperStandingChanged));
     zk.start();
     try {
       if (!zk.blockUntilConnected(settings.zk().connectionTimeoutMillis(),
@@ -222,6 +222,54 @@ public final class MirrorEngine implements Closeable {
         : "after an unclean stop";
     LOG.info("Site {}: {}, comes back {} (ZooKeeper held {} at epoch {}, current epoch {})",
         settings.site(), how, inSync ? "in-sync" : "outdated", own.state().text(), own.epoch(),
+        epoch);
+  }
+
+  /**
+   * BRIEF 5a.4 for a primary: SUSPENDED or LOST pauses every acknowledgment; back to SERVING,
+   * the epoch is read again and acknowledgments resume only if it is still this primary's.
+   */
+  private void zooKeeperStandingChanged(ConnectionStatePolicy.Standing standing) {
+    LOG.warn("Site {}: ZooKeeper standing is now {}", settings.site(), standing);
+    if (solo == null) {
+      return;
+    }
+    if (standing != ConnectionStatePolicy.Standing.SERVING) {
+      solo.paused(true);
+      return;
+    }
+    // Curator's event thread must not block on ZooKeeper: re-read the epoch elsewhere.
+    java.util.concurrent.CompletableFuture.runAsync(() -> {
+      for (int attempt = 1; !stopping; attempt++) {
+        try {
+          resumeIfStillPrimary();
+          return;
+        } catch (IOException e) {
+          if (attempt == 1 || attempt % 20 == 0) {
+            LOG.warn("Site {}: could not re-read the epoch after reconnecting (attempt {}); "
+                + "acknowledgments stay paused: {}", settings.site(), attempt, e.toString());
+          }
+          try {
+            Thread.sleep(500);
+          } catch (InterruptedException ie) {
+            return;
+          }
+        }
+      }
+    });
+  }
+
+  private void resumeIfStillPrimary() throws IOException {
+    long current = new EpochStore(zk, settings.layout()).current();
+    if (current != epoch) {
+      LOG.error("Site {}: the epoch moved from {} to {} while ZooKeeper was away: this primary "
+          + "was superseded and acknowledges nothing more", settings.site(), epoch, current);
+      return;
+    }
+    solo.paused(false);
+    solo.contact(System.nanoTime());
+    table.all().forEach(CachedFile::soloChanged);
+    LOG.info("Site {}: ZooKeeper is back at epoch {}; acknowledgments resume", settings.site(),
         epoch);
   }
 

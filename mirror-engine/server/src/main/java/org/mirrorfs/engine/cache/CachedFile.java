@@ -350,6 +350,9 @@ public final class CachedFile {
 
   /** What an hsync waits for: both stores, or this site's alone while solo (and leased). */
   private long durable() {
+    if (solo != null && solo.paused()) {
+      return Long.MIN_VALUE;
+    }
     if (isSolo()) {
       return solo.leaseHeld() ? destaged : Long.MIN_VALUE;
     }
@@ -362,6 +365,9 @@ public final class CachedFile {
   }
 
   private void maybeAck() {
+    if (solo != null && solo.paused()) {
+      return;
+    }
     if ((isSolo() || mode == AckMode.LOCAL) && !mayAckAlone()) {
       return;
     }

@@ -20,6 +20,7 @@ public final class SoloState {
   private final boolean ackFromCache;
   private final long leaseNanos;
   private volatile boolean solo;
+  private volatile boolean paused;
   private volatile long lastContactNanos;
 
   public SoloState(boolean ackFromCache, long sessionTimeoutMillis) {
@@ -50,6 +51,18 @@ public final class SoloState {
       lastContactNanos = sentNanos;
     }
     return wasExpired;
+  }
+
+  /**
+   * ZooKeeper is suspended or lost (5a.4): no acknowledgment at all until it is back and the
+   * epoch has been read again.
+   */
+  public void paused(boolean value) {
+    paused = value;
+  }
+
+  public boolean paused() {
+    return paused;
   }
 
   /** Whether this site may acknowledge without its peer right now. */

@@ -87,4 +87,17 @@ class TestSoloState {
     f.soloChanged();
     assertThat(acks).containsExactly(100L);
   }
+
+  @Test
+  void nothingIsAcknowledgedWhileZooKeeperIsSuspended() throws Exception {
+    SoloState solo = new SoloState(false, 60_000);
+    CachedFile f = file(AckMode.CACHE, solo);
+    solo.paused(true);
+    write(f, 0, 100);
+    f.peerReceived(100);
+    assertThat(acks).isEmpty();
+    solo.paused(false);
+    f.soloChanged();
+    assertThat(acks).containsExactly(100L);
+  }
 }
