@@ -1,10 +1,14 @@
 package org.mirrorfs.fs;
 
+import static org.apache.hadoop.fs.statistics.StoreStatisticNames.*;
+import static org.apache.hadoop.fs.statistics.impl.IOStatisticsBinding.trackDuration;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonPathCapabilities;
@@ -16,7 +20,13 @@ import org.apache.hadoop.fs.FileChecksum;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LeaseRecoverable;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.fs.statistics.IOStatistics;
+import org.apache.hadoop.fs.statistics.IOStatisticsSource;
+import org.apache.hadoop.fs.statistics.impl.IOStatisticsStore;
+import org.apache.hadoop.util.functional.CallableRaisingIOE;
 import org.apache.hadoop.util.DataChecksum;
 import org.apache.hadoop.util.Progressable;
 import org.mirrorfs.protocol.AckMode;
@@ -45,8 +55,12 @@ import org.mirrorfs.protocol.message.FileInfo;
 /**
  * {@code mirror://<cluster>/path}: a Hadoop FileSystem whose writes are mirrored to two sites
  * and acknowledged once both sites' caches hold them. A thin binding: the engines do the work.
+ *
+ * <p>Its IOStatistics count and time every operation under Hadoop's {@code op_*} names, count
+ * listing pages, and add up the statistics of its streams as they close.
  */
-public class MirrorFileSystem extends FileSystem implements LeaseRecoverable {
+public class MirrorFileSystem extends FileSystem
+    implements LeaseRecoverable, IOStatisticsSource {
   public static final String SCHEME = "mirror";
   /** The per-file create option that chooses the ack mode (see {@link #createFile(Path)}). */
   public static final String ACK_MODE_OPTION = ClientConfigKeys.ACK_MODE;
@@ -56,6 +70,7 @@ public class MirrorFileSystem extends FileSystem implements LeaseRecoverable {
   private EngineClient client;
   private String clientId;
   private Path workingDir;
+  private final IOStatisticsStore iostats = ClientStatistics.forFileSystem();
 
   @Override
   public void initialize(URI name, Configuration conf) throws IOException {
@@ -96,12 +111,14 @@ public class MirrorFileSystem extends FileSystem implements LeaseRecoverable {
 
   @Override
   public FSDataInputStream open(Path f, int bufferSize) throws IOException {
-    FileStatus st = getFileStatus(f);
-    if (st.isDirectory()) {
-      throw new FileNotFoundException("open " + f + ": is a directory");
-    }
-    return new FSDataInputStream(new MirrorInputStream(client, pathOf(f), settings.readChunk(),
-        st.getLen()));
+    return readOp(OP_OPEN, () -> {
+      FileStatus st = status(f);
+      if (st.isDirectory()) {
+        throw new FileNotFoundException("open " + f + ": is a directory");
+      }
+      return new FSDataInputStream(new MirrorInputStream(client, pathOf(f),
+          settings.readChunk(), st.getLen(), iostats, statistics));
+    });
   }
 
   @Override
@@ -116,12 +133,15 @@ public class MirrorFileSystem extends FileSystem implements LeaseRecoverable {
     String path = pathOf(f);
     FsPermission masked = (permission == null ? FsPermission.getFileDefault() : permission)
         .applyUMask(FsPermission.getUMask(getConf()));
-    EngineConnection connection = client.connection();
-    Response r = client.call(connection, id -> new CreateRequest(id, clientId, path, overwrite,
-        masked.toShort(), mode.configName(), replication, blockSize), "create " + f);
-    long fileId = ((CreateReply) r.reply()).fileId();
-    return new FSDataOutputStream(new MirrorOutputStream(client, connection, settings, clientId,
-        path, fileId, 0), statistics);
+    return writeOp(OP_CREATE, () -> {
+      EngineConnection connection = client.connection();
+      Response r = client.call(connection, id -> new CreateRequest(id, clientId, path,
+          overwrite, masked.toShort(), mode.configName(), replication, blockSize),
+          "create " + f);
+      long fileId = ((CreateReply) r.reply()).fileId();
+      return new FSDataOutputStream(new MirrorOutputStream(client, connection, settings,
+          clientId, path, fileId, 0, iostats), statistics);
+    });
   }
 
   /** Supports {@code .opt("mirror.ack.mode", "destage")} (or {@code must}) per file. */
@@ -139,71 +159,89 @@ public class MirrorFileSystem extends FileSystem implements LeaseRecoverable {
   public FSDataOutputStream append(Path f, int bufferSize, Progressable progress)
       throws IOException {
     String path = pathOf(f);
-    EngineConnection connection = client.connection();
-    Response r = client.call(connection, id -> new AppendRequest(id, clientId, path,
-        settings.ackMode().configName()), "append " + f);
-    AppendReply reply = (AppendReply) r.reply();
-    return new FSDataOutputStream(new MirrorOutputStream(client, connection, settings, clientId,
-        path, reply.fileId(), reply.length()), statistics, reply.length());
+    return writeOp(OP_APPEND, () -> {
+      EngineConnection connection = client.connection();
+      Response r = client.call(connection, id -> new AppendRequest(id, clientId, path,
+          settings.ackMode().configName()), "append " + f);
+      AppendReply reply = (AppendReply) r.reply();
+      return new FSDataOutputStream(new MirrorOutputStream(client, connection, settings,
+          clientId, path, reply.fileId(), reply.length(), iostats), statistics,
+          reply.length());
+    });
   }
 
   @Override
   public void setTimes(Path f, long mtime, long atime) throws IOException {
     String p = pathOf(f);
-    client.call(id -> new SetTimesRequest(id, clientId, p, mtime, atime), "setTimes " + f);
+    writeOp(OP_SET_TIMES, () -> client.call(
+        id -> new SetTimesRequest(id, clientId, p, mtime, atime), "setTimes " + f));
   }
 
   @Override
   public void setPermission(Path f, FsPermission permission) throws IOException {
     String p = pathOf(f);
-    client.call(id -> new SetPermissionRequest(id, clientId, p, permission.toShort()),
-        "setPermission " + f);
+    writeOp(OP_SET_PERMISSION, () -> client.call(
+        id -> new SetPermissionRequest(id, clientId, p, permission.toShort()),
+        "setPermission " + f));
   }
 
   @Override
   public void setOwner(Path f, String owner, String group) throws IOException {
     String p = pathOf(f);
-    client.call(id -> new SetOwnerRequest(id, clientId, p, owner == null ? "" : owner,
-        group == null ? "" : group), "setOwner " + f);
+    writeOp(OP_SET_OWNER, () -> client.call(id -> new SetOwnerRequest(id, clientId, p,
+        owner == null ? "" : owner, group == null ? "" : group), "setOwner " + f));
   }
 
   @Override
   public boolean rename(Path src, Path dst) throws IOException {
     String s = pathOf(src);
     String d = pathOf(dst);
-    Response r = client.call(id -> new RenameRequest(id, clientId, s, d),
-        "rename " + src + " to " + dst);
+    Response r = writeOp(OP_RENAME, () -> client.call(
+        id -> new RenameRequest(id, clientId, s, d), "rename " + src + " to " + dst));
     return ((BooleanReply) r.reply()).value();
   }
 
   @Override
   public boolean delete(Path f, boolean recursive) throws IOException {
     String p = pathOf(f);
-    Response r = client.call(id -> new DeleteRequest(id, clientId, p, recursive),
-        "delete " + f);
+    Response r = writeOp(OP_DELETE, () -> client.call(
+        id -> new DeleteRequest(id, clientId, p, recursive), "delete " + f));
     return ((BooleanReply) r.reply()).value();
   }
 
+  /** The whole directory, fetched page by page ({@value ClientConfigKeys#LIST_PAGE} entries). */
   @Override
   public FileStatus[] listStatus(Path f) throws IOException {
+    return trackDuration(iostats, OP_LIST_STATUS, () -> {
+      List<FileStatus> all = new ArrayList<>();
+      RemoteIterator<FileStatus> it = listing(f);
+      while (it.hasNext()) {
+        all.add(it.next());
+      }
+      return all.toArray(new FileStatus[0]);
+    });
+  }
+
+  /**
+   * The directory one page at a time: the first page now (a missing path fails here), each
+   * further page when the caller reaches it. Memory stays at one page however large the
+   * directory.
+   */
+  @Override
+  public RemoteIterator<FileStatus> listStatusIterator(Path f) throws IOException {
+    return trackDuration(iostats, OP_LIST_STATUS, () -> listing(f));
+  }
+
+  private DirectoryListing listing(Path f) throws IOException {
     String p = pathOf(f);
-    List<FileStatus> all = new ArrayList<>();
-    String after = "";
-    while (true) {
-      String start = after;
-      Response r = client.call(id -> new ListRequest(id, p, start, settings.listPage()),
+    return new DirectoryListing(f.toString(), startAfter -> {
+      iostats.incrementCounter(startAfter.isEmpty() ? OBJECT_LIST_REQUEST
+          : OBJECT_CONTINUE_LIST_REQUEST);
+      statistics.incrementReadOps(1);
+      Response r = client.call(id -> new ListRequest(id, p, startAfter, settings.listPage()),
           "listStatus " + f);
-      ListReply page = (ListReply) r.reply();
-      for (FileInfo i : page.entries()) {
-        all.add(toStatus(i));
-      }
-      if (!page.more() || page.entries().isEmpty()) {
-        break;
-      }
-      String last = page.entries().get(page.entries().size() - 1).path();
-      after = last.substring(last.lastIndexOf('/') + 1);
-    }
-    return all.toArray(new FileStatus[0]);
+      return (ListReply) r.reply();
+    }, this::toStatus);
   }
 
   @Override
@@ -221,13 +259,17 @@ public class MirrorFileSystem extends FileSystem implements LeaseRecoverable {
     String p = pathOf(f);
     FsPermission masked = (permission == null ? FsPermission.getDirDefault() : permission)
         .applyUMask(FsPermission.getUMask(getConf()));
-    Response r = client.call(id -> new MkdirsRequest(id, clientId, p, masked.toShort()),
-        "mkdirs " + f);
+    Response r = writeOp(OP_MKDIRS, () -> client.call(
+        id -> new MkdirsRequest(id, clientId, p, masked.toShort()), "mkdirs " + f));
     return ((BooleanReply) r.reply()).value();
   }
 
   @Override
   public FileStatus getFileStatus(Path f) throws IOException {
+    return readOp(OP_GET_FILE_STATUS, () -> status(f));
+  }
+
+  private FileStatus status(Path f) throws IOException {
     String p = pathOf(f);
     Response r = client.call(id -> new StatusRequest(id, p), "getFileStatus " + f);
     return toStatus(((StatusReply) r.reply()).info());
@@ -261,7 +303,8 @@ public class MirrorFileSystem extends FileSystem implements LeaseRecoverable {
   @Override
   public FileChecksum getFileChecksum(Path f) throws IOException {
     String p = pathOf(f);
-    Response r = client.call(id -> new ChecksumRequest(id, p), "getFileChecksum " + f);
+    Response r = readOp(OP_GET_FILE_CHECKSUM,
+        () -> client.call(id -> new ChecksumRequest(id, p), "getFileChecksum " + f));
     ChecksumReply c = (ChecksumReply) r.reply();
     return new CompositeCrcFileChecksum(c.crc32c(), DataChecksum.Type.CRC32C, BYTES_PER_CRC);
   }
@@ -279,15 +322,56 @@ public class MirrorFileSystem extends FileSystem implements LeaseRecoverable {
   @Override
   public boolean hasPathCapability(Path path, String capability) throws IOException {
     Path p = makeQualified(path);
-    switch (capability.toLowerCase(java.util.Locale.ROOT)) {
+    switch (capability.toLowerCase(Locale.ROOT)) {
       case CommonPathCapabilities.FS_APPEND:
       case CommonPathCapabilities.FS_PERMISSIONS:
       case CommonPathCapabilities.LEASE_RECOVERABLE:
       case CommonPathCapabilities.FS_CHECKSUMS:
+      case StreamCapabilities.IOSTATISTICS: // both streams report it too
         return true;
       default:
         return super.hasPathCapability(p, capability);
     }
+  }
+
+  /** Counts, times and attributes to the FileSystem statistics a call that reads. */
+  private <T> T readOp(String op, CallableRaisingIOE<T> call) throws IOException {
+    statistics.incrementReadOps(1);
+    return trackDuration(iostats, op, call);
+  }
+
+  /** Counts, times and attributes to the FileSystem statistics a call that changes things. */
+  private <T> T writeOp(String op, CallableRaisingIOE<T> call) throws IOException {
+    statistics.incrementWriteOps(1);
+    return trackDuration(iostats, op, call);
+  }
+
+  /**
+   * Operation counts and durations ({@code op_*}), listing pages, and the totals of every
+   * stream this file system opened once each has closed.
+   */
+  @Override
+  public IOStatistics getIOStatistics() {
+    return iostats;
+  }
+
+  /**
+   * Null: mirror:// issues no delegation tokens, so it has no token service. Hadoop's token
+   * collection ({@code addDelegationTokens}, MapReduce's {@code TokenCache}, Spark) then skips
+   * it, and asks nothing of the engines; see docs/architecture.md, "Delegation tokens".
+   */
+  @Override
+  public String getCanonicalServiceName() {
+    return null;
+  }
+
+  /**
+   * Null: a client talks to the engines only, never to their backing stores, so it embeds no
+   * file system whose tokens a job would need.
+   */
+  @Override
+  public FileSystem[] getChildFileSystems() {
+    return null;
   }
 
   @Override

@@ -10,6 +10,13 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.fs.Syncable;
+import org.apache.hadoop.fs.statistics.IOStatistics;
+import org.apache.hadoop.fs.statistics.IOStatisticsAggregator;
+import org.apache.hadoop.fs.statistics.IOStatisticsSource;
+import org.apache.hadoop.fs.statistics.StoreStatisticNames;
+import org.apache.hadoop.fs.statistics.StreamStatisticNames;
+import org.apache.hadoop.fs.statistics.impl.IOStatisticsBinding;
+import org.apache.hadoop.fs.statistics.impl.IOStatisticsStore;
 import org.mirrorfs.protocol.client.EngineConnection;
 import org.mirrorfs.protocol.client.StreamListener;
 import org.mirrorfs.protocol.message.ClientMessages.CloseRequest;
@@ -22,9 +29,11 @@ import org.mirrorfs.protocol.message.ErrorKind;
  * packet is on the socket, up to a window of unacknowledged packets; {@code hflush} and
  * {@code close} wait until every byte so far is acknowledged under the file's ack mode;
  * {@code hsync} also waits until both sites have the bytes on their backing stores.
+ * Its IOStatistics ({@link ClientStatistics#OUTPUT_COUNTERS}, hflush and hsync durations) stay
+ * readable after close, when they are also added to the file system's.
  */
 final class MirrorOutputStream extends OutputStream
-    implements Syncable, StreamCapabilities, StreamListener {
+    implements Syncable, StreamCapabilities, StreamListener, IOStatisticsSource {
   private final EngineClient client;
   private final EngineConnection connection;
   private final ClientSettings settings;
@@ -33,6 +42,8 @@ final class MirrorOutputStream extends OutputStream
   private final long fileId;
   private final byte[] buffer;
   private final long windowBytes;
+  private final IOStatisticsStore stats = ClientStatistics.forOutputStream();
+  private final IOStatisticsAggregator closeAggregator;
 
   private int count;
   private long sent;
@@ -45,8 +56,10 @@ final class MirrorOutputStream extends OutputStream
   private IOException failure;
 
   MirrorOutputStream(EngineClient client, EngineConnection connection, ClientSettings settings,
-      String clientId, String path, long fileId, long startOffset) {
+      String clientId, String path, long fileId, long startOffset,
+      IOStatisticsAggregator closeAggregator) {
     this.client = client;
+    this.closeAggregator = closeAggregator;
     this.connection = connection;
     this.settings = settings;
     this.clientId = clientId;
@@ -62,6 +75,8 @@ final class MirrorOutputStream extends OutputStream
   @Override
   public void write(int b) throws IOException {
     checkOpen();
+    stats.incrementCounter(MirrorStatisticNames.STREAM_WRITE_OPERATIONS);
+    stats.incrementCounter(StreamStatisticNames.STREAM_WRITE_BYTES);
     buffer[count++] = (byte) b;
     if (count == buffer.length) {
       sendPacket();
@@ -75,6 +90,8 @@ final class MirrorOutputStream extends OutputStream
       throw new IndexOutOfBoundsException("write " + path + ": offset " + off + ", length "
           + len + ", array of " + b.length);
     }
+    stats.incrementCounter(MirrorStatisticNames.STREAM_WRITE_OPERATIONS);
+    stats.incrementCounter(StreamStatisticNames.STREAM_WRITE_BYTES, len);
     while (len > 0) {
       int n = Math.min(len, buffer.length - count);
       System.arraycopy(b, off, buffer, count, n);
@@ -91,8 +108,13 @@ final class MirrorOutputStream extends OutputStream
     if (count == 0) {
       return;
     }
-    awaitAcked(sent + count - windowBytes, "write");
+    long windowStart = sent + count - windowBytes;
+    if (windowStart > ackedNow()) {
+      stats.incrementCounter(MirrorStatisticNames.STREAM_WRITE_WINDOW_FULL);
+    }
+    awaitAcked(windowStart, "write");
     connection.send(new WritePacket(fileId, ++seq, sent), ByteBuffer.wrap(buffer, 0, count));
+    stats.incrementCounter(MirrorStatisticNames.STREAM_WRITE_PACKETS);
     sent += count;
     count = 0;
   }
@@ -101,18 +123,31 @@ final class MirrorOutputStream extends OutputStream
   @Override
   public void hflush() throws IOException {
     checkOpen();
-    sendPacket();
-    awaitAcked(sent, "hflush");
+    IOStatisticsBinding.trackDurationOfInvocation(stats, StoreStatisticNames.OP_HFLUSH,
+        this::flushAndAwaitAcked);
   }
 
   /** hsync: as hflush, then until both sites hold the bytes on their backing stores. */
   @Override
   public void hsync() throws IOException {
-    hflush();
-    if (!settings.hsyncAsHflush()) {
-      long offset = sent;
-      client.call(connection, id -> new SyncRequest(id, fileId, offset), "hsync " + path);
-    }
+    checkOpen();
+    IOStatisticsBinding.trackDurationOfInvocation(stats, StoreStatisticNames.OP_HSYNC, () -> {
+      flushAndAwaitAcked();
+      if (!settings.hsyncAsHflush()) {
+        long offset = sent;
+        try {
+          client.call(connection, id -> new SyncRequest(id, fileId, offset), "hsync " + path);
+        } catch (IOException e) {
+          stats.incrementCounter(StreamStatisticNames.STREAM_WRITE_EXCEPTIONS);
+          throw e;
+        }
+      }
+    });
+  }
+
+  private void flushAndAwaitAcked() throws IOException {
+    sendPacket();
+    awaitAcked(sent, "hflush");
   }
 
   @Override
@@ -130,11 +165,26 @@ final class MirrorOutputStream extends OutputStream
       sendPacket();
       awaitAcked(sent, "close");
       long length = sent;
-      client.call(connection, id -> new CloseRequest(id, clientId, fileId, length),
-          "close " + path);
+      try {
+        client.call(connection, id -> new CloseRequest(id, clientId, fileId, length),
+            "close " + path);
+      } catch (IOException e) {
+        stats.incrementCounter(StreamStatisticNames.STREAM_WRITE_EXCEPTIONS);
+        throw e;
+      }
     } finally {
       closed = true;
       connection.unregister(fileId);
+      closeAggregator.aggregate(stats);
+    }
+  }
+
+  private long ackedNow() {
+    lock.lock();
+    try {
+      return acked;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -149,6 +199,7 @@ final class MirrorOutputStream extends OutputStream
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
+          stats.incrementCounter(StreamStatisticNames.STREAM_WRITE_EXCEPTIONS);
           throw new IOException(action + " " + path + " on mirror://" + settings.cluster()
               + ": bytes up to " + target + " not acknowledged within "
               + settings.callTimeoutMillis() + " ms (acknowledged: " + acked + ")");
@@ -196,6 +247,7 @@ final class MirrorOutputStream extends OutputStream
     try {
       if (failure == null) {
         failure = EngineClient.translate(kind, "write " + path, message);
+        stats.incrementCounter(StreamStatisticNames.STREAM_WRITE_EXCEPTIONS);
       }
       progress.signalAll();
     } finally {
@@ -208,7 +260,18 @@ final class MirrorOutputStream extends OutputStream
     return switch (capability.toLowerCase(Locale.ROOT)) {
       case StreamCapabilities.HFLUSH -> true;
       case StreamCapabilities.HSYNC -> !settings.hsyncAsHflush();
+      case StreamCapabilities.IOSTATISTICS -> true;
       default -> false;
     };
+  }
+
+  @Override
+  public IOStatistics getIOStatistics() {
+    return stats;
+  }
+
+  @Override
+  public String toString() {
+    return "MirrorOutputStream{" + path + ", written=" + (sent + count) + ", " + stats + "}";
   }
 }

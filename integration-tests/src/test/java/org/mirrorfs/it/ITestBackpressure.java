@@ -10,9 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,27 +23,15 @@ import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
  * overrun would fail the engine.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class ITestBackpressure {
+class ITestBackpressure extends PrivateClusterTest {
   private static final long CACHE = 8L << 20;
-  private static MirrorTestCluster cluster;
-  private static FileSystem fs;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = MirrorTestCluster.create("backpressure", MirrorTestCluster.Stores.LOCAL, CACHE,
+    startCluster("backpressure", MirrorTestCluster.Stores.LOCAL, CACHE,
         Map.of("mirror.destage.batch.bytes", "1m"));
-    fs = cluster.newClient();
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    if (fs != null) {
-      fs.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void fourTimesTheCacheCompletesWithBoundedMemory() throws Exception {

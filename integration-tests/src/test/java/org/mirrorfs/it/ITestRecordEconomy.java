@@ -6,9 +6,7 @@ import static org.mirrorfs.it.MirrorTestCluster.PRIMARY;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,27 +18,15 @@ import org.mirrorfs.protocol.message.ControlMessages.RecordStatus;
  * updates, through real engines.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class ITestRecordEconomy {
+class ITestRecordEconomy extends PrivateClusterTest {
   private static final int MIB = 1 << 20;
-  private static MirrorTestCluster cluster;
-  private static FileSystem fs;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = MirrorTestCluster.create("economy", MirrorTestCluster.Stores.LOCAL, 128L << 20,
-        Map.of("mirror.record.intent.clear.delay", "3s"));
-    fs = cluster.newClient();
+    startCluster("economy", MirrorTestCluster.Stores.LOCAL, 128L << 20,
+        Map.of());
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    if (fs != null) {
-      fs.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   private static RecordStatus record() throws Exception {
     return cluster.status(PRIMARY).record();

@@ -18,7 +18,6 @@ import java.util.function.Predicate;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -35,27 +34,15 @@ import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ITestSecondaryLoss {
+class ITestSecondaryLoss extends PrivateClusterTest {
   private static final int MIB = 1 << 20;
-  private static MirrorTestCluster cluster;
-  private static FileSystem fs;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = MirrorTestCluster.create("secondary-loss", MirrorTestCluster.Stores.LOCAL,
+    startCluster("secondary-loss", MirrorTestCluster.Stores.LOCAL,
         64L << 20, Map.of("mirror.peer.timeout", "5s", "mirror.record.intent.clear.delay", "2s"));
-    fs = cluster.newClient();
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    if (fs != null) {
-      fs.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   private static int killIterations() {
     return Integer.getInteger("mirror.test.kill.iterations", 5);
@@ -258,6 +245,73 @@ class ITestSecondaryLoss {
 
   @Test
   @Order(5)
+  void aPrimaryPausesAcknowledgmentsWhileZooKeeperIsAway() throws Exception {
+    awaitPrimary("in-sync", ITestSecondaryLoss::inSync, 120_000);
+    Path p = new Path("/loss/suspended/f.bin");
+    byte[] buf = new byte[64 * 1024];
+    try (FSDataOutputStream out = fs.create(p)) {
+      TestData.fill(41, 0, buf, buf.length);
+      out.write(buf);
+      out.hflush();
+      cluster.stopZooKeeper();
+      Thread.sleep(1_000);
+      TestData.fill(41, buf.length, buf, buf.length);
+      CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> {
+        try {
+          out.write(buf);
+          out.hflush();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertThat(TestData.notDoneWithin(flush, 3_000))
+          .as("hflush acknowledged while the primary's ZooKeeper connection is suspended")
+          .isTrue();
+      cluster.restartZooKeeper();
+      flush.get(60, TimeUnit.SECONDS);
+    }
+    cluster.awaitQuiesced(120_000);
+    TestData.verifyFile(fs, p, 41, 2L * buf.length);
+    assertThat(cluster.engine(PRIMARY).output()).contains("acknowledgments resume");
+  }
+
+  @Test
+  @Order(6)
+  void aSoloPrimaryStopsAcknowledgingWhenItLosesZooKeeper() throws Exception {
+    cluster.kill(SECONDARY);
+    awaitPrimary("solo", s -> s.record().solo(), 30_000);
+    Path p = new Path("/loss/lease/solo.bin");
+    byte[] buf = new byte[64 * 1024];
+    try (FSDataOutputStream out = fs.create(p)) {
+      TestData.fill(31, 0, buf, buf.length);
+      out.write(buf);
+      out.hflush(); // solo, ZooKeeper reachable: acknowledged
+      cluster.stopZooKeeper();
+      // Session timeout 4 s in tests: the lease ends 2/3 of it after the last contact.
+      Thread.sleep(4_000);
+      TestData.fill(31, buf.length, buf, buf.length);
+      CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> {
+        try {
+          out.write(buf);
+          out.hflush();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertThat(TestData.notDoneWithin(flush, 3_000))
+          .as("hflush acknowledged by a solo primary without its ZooKeeper lease").isTrue();
+      cluster.restartZooKeeper();
+      flush.get(60, TimeUnit.SECONDS);
+    }
+    cluster.start(SECONDARY);
+    awaitPrimary("in-sync", ITestSecondaryLoss::inSync, 120_000);
+    cluster.awaitQuiesced(120_000);
+    assertThat(cluster.storeDifferences()).isEmpty();
+    TestData.verifyFile(fs, p, 31, 2L * buf.length);
+  }
+
+  @Test
+  @Order(7)
   void anUnacknowledgedDeleteFollowedByAPrimaryCrashLosesTheFileNowhere() throws Exception {
     Path victim = new Path("/loss/delete/victim.bin");
     TestData.writeFile(fs, victim, 11, 3L * MIB);

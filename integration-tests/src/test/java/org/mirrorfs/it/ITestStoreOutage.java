@@ -10,11 +10,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.hdfs.MiniDFSCluster.DataNodeProperties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,27 +24,15 @@ import org.mirrorfs.engine.fault.FaultPoints;
  * once the store is back.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class ITestStoreOutage {
+class ITestStoreOutage extends PrivateClusterTest {
   private static final long CACHE = 16L << 20;
-  private static MirrorTestCluster cluster;
-  private static FileSystem fs;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = MirrorTestCluster.create("outage", MirrorTestCluster.Stores.HDFS, CACHE,
+    startCluster("outage", MirrorTestCluster.Stores.HDFS, CACHE,
         Map.of("mirror.destage.batch.bytes", "2m"));
-    fs = cluster.newClient();
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    if (fs != null) {
-      fs.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void secondaryStoreStoppedAndRestartedMidDestage() throws Exception {

@@ -163,6 +163,15 @@ public final class MirrorTestCluster implements Closeable {
     return engines.get(site);
   }
 
+  /** Stops the ZooKeeper server (its data stays; {@link #restartZooKeeper} brings it back). */
+  public void stopZooKeeper() throws IOException {
+    zk.stop();
+  }
+
+  public void restartZooKeeper() throws Exception {
+    zk.restart();
+  }
+
   /** Kills a site's engine like a crash (kill -9): its cache is gone. */
   public void kill(String site) throws InterruptedException {
     engines.get(site).kill();

@@ -65,6 +65,7 @@ public final class MirrorEngine implements Closeable {
   private PeerLink peerLink;
   private ApplyQueue applyQueue;
   private DestageReporter reporter;
+  private DestageReporter ownDestage;
   private ReplicaState replica;
   private final java.util.concurrent.ScheduledExecutorService maintenance =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -81,6 +82,7 @@ public final class MirrorEngine implements Closeable {
   private static final String CLEAN_STOP_MARKER = "clean-stop";
   private final String incarnation = java.util.UUID.randomUUID().toString();
   private SoloState solo;
+  private java.util.concurrent.ScheduledExecutorService leaseKeeper;
   private SyncStates syncStates;
   private DirtyRecord dirtyRecord;
   private IntentLog intents;
@@ -104,7 +106,8 @@ public final class MirrorEngine implements Closeable {
     LOG.info("Site {}: backing store {} can append and hsync", site, store.root());
     recoverJournal();
     boolean cleanStop = Files.deleteIfExists(settings.stateDir().resolve(CLEAN_STOP_MARKER));
-    solo = settings.primary() ? new SoloState(settings.records().soloAckFromCache()) : null;
+    solo = settings.primary() ? new SoloState(settings.records().soloAckFromCache(),
+        settings.zk().sessionTimeoutMillis()) : null;
     table = new FileTable(journal, solo);
     meter = UsageMeter.open(settings.stateDir(), settings.metering(), site, settings.tenant(),
         System::currentTimeMillis, cache::used, store::usedBytes);
@@ -116,7 +119,7 @@ public final class MirrorEngine implements Closeable {
 
     zk = SharedZkClients.newClient(settings.zk());
     zk.getConnectionStateListenable().addListener(new ConnectionStatePolicy(
-        standing -> LOG.warn("Site {}: ZooKeeper standing is now {}", site, standing)));
+        this::zooKeeperStandingChanged));
     zk.start();
     try {
       if (!zk.blockUntilConnected(settings.zk().connectionTimeoutMillis(),
@@ -140,11 +143,14 @@ public final class MirrorEngine implements Closeable {
         settings.destageRetryMaxMillis(), site);
     ConnectionDispatcher.Parts parts;
     if (settings.primary()) {
+      ownDestage = new DestageReporter(site);
       destager = newDestager(faults, new DestageListener() {
         @Override
         public void destaged(CachedFile file, long from, long to) {
-          // acknowledgment and hsync waiters are driven by CachedFile itself
+          // Acknowledgments and hsync waiters are driven by CachedFile itself; the peer's
+          // reverse record learns what this site's store now holds.
           meter.destaged(file.id(), from, to);
+          ownDestage.destaged(file.id(), from, to);
         }
 
         @Override
@@ -166,7 +172,11 @@ public final class MirrorEngine implements Closeable {
       }, epoch, dirtyRecord, intents, syncStates, solo, PeerLink.resyncSource(cache, store),
           faults);
       peerLink.meter(meter);
+      peerLink.reverseReporter(ownDestage);
+      ownDestage.beforeSend(this::checkpointUsage);
+      ownDestage.start();
       startIntentClearing();
+      startLeaseKeeping();
       OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
       NamespaceService namespace = new NamespaceService(store, table, peerLink, applier, epoch,
           faults);
@@ -176,13 +186,7 @@ public final class MirrorEngine implements Closeable {
           new ReadService(store, table), null, null, null, meter);
     } else {
       reporter = new DestageReporter(site);
-      reporter.beforeSend(() -> {
-        try {
-          meter.checkpoint();
-        } catch (IOException e) {
-          LOG.error("Site {}: cannot write the usage journal: {}", site, e.toString());
-        }
-      });
+      reporter.beforeSend(this::checkpointUsage);
       destager = newDestager(faults, new DestageListener() {
         @Override
         public void destaged(CachedFile file, long from, long to) {
@@ -197,7 +201,7 @@ public final class MirrorEngine implements Closeable {
       });
       OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
       applyQueue = new ApplyQueue(applier, reporter::applied, site);
-      replica = new ReplicaState();
+      replica = new ReplicaState(settings.records().geometry());
       parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
           faults, this::status, incarnation, store, null, null, null, replica, applyQueue, reporter,
           meter);
@@ -263,6 +267,93 @@ public final class MirrorEngine implements Closeable {
             e.toString());
       }
     }, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * BRIEF 5a.4 for a primary: SUSPENDED or LOST pauses every acknowledgment; back to SERVING,
+   * the epoch is read again and acknowledgments resume only if it is still this primary's.
+   */
+  private void zooKeeperStandingChanged(ConnectionStatePolicy.Standing standing) {
+    LOG.warn("Site {}: ZooKeeper standing is now {}", settings.site(), standing);
+    if (solo == null) {
+      return;
+    }
+    if (standing != ConnectionStatePolicy.Standing.SERVING) {
+      solo.paused(true);
+      return;
+    }
+    // Curator's event thread must not block on ZooKeeper: re-read the epoch elsewhere.
+    java.util.concurrent.CompletableFuture.runAsync(() -> {
+      for (int attempt = 1; !stopping; attempt++) {
+        try {
+          resumeIfStillPrimary();
+          return;
+        } catch (IOException e) {
+          if (attempt == 1 || attempt % 20 == 0) {
+            LOG.warn("Site {}: could not re-read the epoch after reconnecting (attempt {}); "
+                + "acknowledgments stay paused: {}", settings.site(), attempt, e.toString());
+          }
+          try {
+            Thread.sleep(500);
+          } catch (InterruptedException ie) {
+            return;
+          }
+        }
+      }
+    });
+  }
+
+  private void resumeIfStillPrimary() throws IOException {
+    long current = new EpochStore(zk, settings.layout()).current();
+    if (current != epoch) {
+      LOG.error("Site {}: the epoch moved from {} to {} while ZooKeeper was away: this primary "
+          + "was superseded and acknowledges nothing more", settings.site(), epoch, current);
+      return;
+    }
+    solo.paused(false);
+    solo.contact(System.nanoTime());
+    table.all().forEach(CachedFile::soloChanged);
+    LOG.info("Site {}: ZooKeeper is back at epoch {}; acknowledgments resume", settings.site(),
+        epoch);
+  }
+
+  /**
+   * Renews the lease that lets this primary acknowledge without its peer: a cheap ZooKeeper read
+   * every sixth of the session timeout, timed from when it was sent (BRIEF 5a.4).
+   */
+  private void startLeaseKeeping() {
+    leaseKeeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "zk-lease-" + settings.site());
+      t.setDaemon(true);
+      return t;
+    });
+    long period = Math.max(100, settings.zk().sessionTimeoutMillis() / 6);
+    String path = settings.layout().epochPath();
+    leaseKeeper.scheduleWithFixedDelay(() -> {
+      long sent = System.nanoTime();
+      try {
+        zk.checkExists().forPath(path);
+      } catch (Exception e) {
+        if (solo.leaseHeld()) {
+          LOG.debug("Site {}: ZooKeeper lease check failed: {}", settings.site(), e.toString());
+        }
+        return;
+      }
+      if (solo.contact(sent)) {
+        LOG.warn("Site {}: ZooKeeper reached again; acknowledgments without the peer resume",
+            settings.site());
+        table.all().forEach(CachedFile::soloChanged);
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Writes the usage facts to the journal before a destaged-range message is sent. */
+  private void checkpointUsage() {
+    try {
+      meter.checkpoint();
+    } catch (IOException e) {
+      LOG.error("Site {}: cannot write the usage journal: {}", settings.site(), e.toString());
+    }
   }
 
   public UsageMeter meter() {
@@ -363,7 +454,11 @@ public final class MirrorEngine implements Closeable {
 
   private RecordStatus recordStatus() {
     if (peerLink == null) {
-      return new RecordStatus("", false, "", 0, 0, 0, 0, 0, 0, 0);
+      // The secondary's reverse record: what it received that the primary has not reported
+      // destaged (claims 14-17).
+      DirtyRecord reverse = replica.reverse();
+      return new RecordStatus("follower", false, "", reverse.dirtyBytes(),
+          reverse.dirtyFiles().size(), reverse.pendingOps().size(), 0, 0, 0, 0);
     }
     return new RecordStatus(peerLink.mode().name().toLowerCase(java.util.Locale.ROOT),
         peerLink.solo(), peerLink.peerSyncState(), dirtyRecord.dirtyBytes(),
@@ -399,6 +494,9 @@ public final class MirrorEngine implements Closeable {
   public void close() throws IOException {
     stopping = true;
     maintenance.shutdownNow();
+    if (leaseKeeper != null) {
+      leaseKeeper.shutdownNow();
+    }
     metering.shutdown();
     try {
       metering.awaitTermination(5, TimeUnit.SECONDS);
@@ -421,6 +519,9 @@ public final class MirrorEngine implements Closeable {
     }
     if (reporter != null) {
       reporter.stop();
+    }
+    if (ownDestage != null) {
+      ownDestage.stop();
     }
     if (destager != null) {
       destager.stop();

@@ -348,12 +348,29 @@ public final class CachedFile {
     return solo != null && solo.solo();
   }
 
-  /** What an hsync waits for: both stores, or this site's alone while solo. */
+  /** What an hsync waits for: both stores, or this site's alone while solo (and leased). */
   private long durable() {
-    return isSolo() ? destaged : Math.min(destaged, peerDestaged);
+    if (solo != null && solo.paused()) {
+      return Long.MIN_VALUE;
+    }
+    if (isSolo()) {
+      return solo.leaseHeld() ? destaged : Long.MIN_VALUE;
+    }
+    return Math.min(destaged, peerDestaged);
+  }
+
+  /** Acknowledging without the peer's say needs the ZooKeeper lease (BRIEF 5a.4). */
+  private boolean mayAckAlone() {
+    return solo == null || solo.leaseHeld();
   }
 
   private void maybeAck() {
+    if (solo != null && solo.paused()) {
+      return;
+    }
+    if ((isSolo() || mode == AckMode.LOCAL) && !mayAckAlone()) {
+      return;
+    }
     long ackable;
     if (isSolo()) {
       ackable = switch (mode) {

@@ -126,7 +126,7 @@ public final class Destager {
         return false;
       } else {
         try {
-          hit(FaultPoints.DESTAGE_WRITE);
+          faults.hitIo(FaultPoints.DESTAGE_WRITE);
           long from = batch.get(0).offset();
           long to = writeBatch(file, batch);
           file.markDestaged(to);
@@ -234,14 +234,6 @@ public final class Destager {
     }
   }
 
-  private void hit(String point) throws InterruptedIOException {
-    try {
-      faults.hit(point);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted at fault point " + point);
-    }
-  }
 
   private static void sleep(long millis) throws InterruptedIOException {
     try {

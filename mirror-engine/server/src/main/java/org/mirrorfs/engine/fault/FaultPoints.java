@@ -42,6 +42,16 @@ public final class FaultPoints {
     return enabled;
   }
 
+  /** {@link #hit} for I/O paths: an interrupt becomes an InterruptedIOException. */
+  public void hitIo(String name) throws java.io.InterruptedIOException {
+    try {
+      hit(name);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted at fault point " + name);
+    }
+  }
+
   /** Called by production code at the point; costs a map lookup when hooks are on, nothing otherwise. */
   public void hit(String name) throws InterruptedException {
     if (!enabled) {

@@ -416,21 +416,14 @@ public final class NamespaceService {
     if (mode == AckMode.DESTAGE) {
       await(peer.whenApplied(seq), op);
     }
-    hit(FaultPoints.NAMESPACE_APPLY);
+    faults.hitIo(FaultPoints.NAMESPACE_APPLY);
     applier.apply(op);
+    peer.appliedHere(seq);
     if (op instanceof NamespaceOp.Delete || op instanceof NamespaceOp.Rename) {
       peer.committed(seq);
     }
   }
 
-  private void hit(String point) throws InterruptedIOException {
-    try {
-      faults.hit(point);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted at fault point " + point);
-    }
-  }
 
   private static <T> T await(CompletableFuture<T> future, NamespaceOp op) throws IOException {
     try {

@@ -148,6 +148,11 @@ public final class DirtyRecord {
     return peerAppliedSeq;
   }
 
+  /** Whether entry {@code seq} is logged and not yet applied at the peer. */
+  public synchronized boolean isPending(long seq) {
+    return pendingOps.containsKey(seq);
+  }
+
   /** Namespace entries not yet applied at the peer, in log order. */
   public synchronized NavigableMap<Long, NamespaceOp> pendingOps() {
     return new TreeMap<>(pendingOps);

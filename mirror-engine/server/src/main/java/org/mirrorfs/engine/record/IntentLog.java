@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * write-intent bitmap or DRBD's activity log). Before the first write into an extent it is
  * marked, together with the extents a writer is likely to need next, in one znode update; marks
  * are cleared lazily, in one update, once the record holds no dirty block in them and no write
- * has touched them for a while (at least four extents per write, or any that waited three
- * times that long). So ZooKeeper writes grow with extents touched, not with writes,
+ * has touched them for a while (fewer than four only once their files are idle). So ZooKeeper
+ * writes grow with extents touched, not with writes,
  * and at every moment the persisted marks cover every address written and not destaged at the
  * peer.
  *
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class IntentLog {
   private static final Logger LOG = LoggerFactory.getLogger(IntentLog.class);
   private static final int FORMAT = 1;
-  /** Clear at least this many extents per write, unless some have waited three delays. */
+  /** Enough clean extents to clear at once even while their files are being written. */
   private static final int CLEAR_BATCH = 4;
 
   private final CuratorFramework zk;
@@ -132,7 +132,13 @@ public final class IntentLog {
         victims.add(e);
       }
     }
-    if (victims.isEmpty() || (victims.size() < CLEAR_BATCH && !overdue(victims, decided))) {
+    if (victims.size() < CLEAR_BATCH) {
+      // Few to clear: leave those of files still being written (and the group marked ahead of
+      // them) for a later, larger batch.
+      Set<Long> active = activeGroups(decided);
+      victims.removeIf(e -> active.contains(e.fileGroup()));
+    }
+    if (victims.isEmpty()) {
       return 0;
     }
     marked.removeAll(victims);
@@ -160,14 +166,16 @@ public final class IntentLog {
     return victims.size();
   }
 
-  private boolean overdue(Set<Extent> victims, long now) {
-    for (Extent e : victims) {
-      Long t = lastTouched.get(e);
-      if (t == null || now - t >= 3 * clearDelayNanos) {
-        return true;
+  /** File groups written within the clear delay, and the groups marked ahead of them. */
+  private Set<Long> activeGroups(long now) {
+    Set<Long> active = new java.util.HashSet<>();
+    lastTouched.forEach((e, t) -> {
+      if (now - t < clearDelayNanos) {
+        active.add(e.fileGroup());
+        active.add(e.fileGroup() + 1);
       }
-    }
-    return false;
+    });
+    return active;
   }
 
   /** Marks persisted right now, for tests and status. */

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +26,8 @@ import org.mirrorfs.engine.metering.UsageMeter;
 import org.mirrorfs.engine.record.DirtyRecord;
 import org.mirrorfs.engine.record.IntentLog;
 import org.mirrorfs.protocol.ProtocolException;
-import org.mirrorfs.protocol.ProtocolVersion;
 import org.mirrorfs.protocol.frame.Frame;
 import org.mirrorfs.protocol.frame.FrameChannel;
-import org.mirrorfs.protocol.message.ConnectionKind;
 import org.mirrorfs.protocol.message.Handshake;
 import org.mirrorfs.protocol.message.Message;
 import org.mirrorfs.protocol.message.NamespaceOp;
@@ -112,13 +109,13 @@ public final class PeerLink {
   private long appliedSeq;
   private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
 
+  private volatile DestageReporter reverseReporter;
+  private volatile long appliedHere;
   private final AtomicLong resyncBytes = new AtomicLong();
   private final AtomicInteger resyncs = new AtomicInteger();
   private volatile String peerSyncState = "unknown";
   private volatile boolean running = true;
-  private volatile boolean everConnected;
-  private final long startedNanos = System.nanoTime();
-  private final Thread connector;
+  private final PeerConnector connector;
   private volatile UsageMeter meter;
 
   public PeerLink(EngineSettings settings, EngineRegistry registry, FileTable table,
@@ -135,8 +132,7 @@ public final class PeerLink {
     this.syncStates = syncStates;
     this.solo = solo;
     this.source = source;
-    this.connector = new Thread(this::connectLoop, "peer-connector-" + settings.site());
-    connector.setDaemon(true);
+    this.connector = new PeerConnector(this, settings, registry, syncStates, solo, epoch);
   }
 
   public static ResyncSource resyncSource(org.mirrorfs.engine.cache.CacheMemory cache,
@@ -322,6 +318,37 @@ public final class PeerLink {
     }
   }
 
+  /**
+   * This site's own destage progress goes to the peer through {@code reporter} (claims 14, 18):
+   * the peer's reverse record says what this site would lack after a failure.
+   */
+  public void reverseReporter(DestageReporter reporter) {
+    this.reverseReporter = reporter;
+  }
+
+  /** This site has applied namespace entries up to {@code seq} to its store. */
+  public void appliedHere(long seq) {
+    appliedHere = Math.max(appliedHere, seq);
+    DestageReporter r = reverseReporter;
+    if (r != null) {
+      r.applied(seq);
+    }
+  }
+
+  /** Tells the peer how far this site's store holds every file it still tracks. */
+  private void reportOwnDestageState() {
+    DestageReporter r = reverseReporter;
+    if (r == null) {
+      return;
+    }
+    for (CachedFile f : table.all()) {
+      if (f.destaged() > 0) {
+        r.destaged(f.id(), 0, f.destaged());
+      }
+    }
+    r.applied(appliedHere);
+  }
+
   /** An hsync waits for bytes of {@code file} below {@code offset}: the peer hurries them. */
   public void destageNow(CachedFile file, long offset) {
     lock.lock();
@@ -446,8 +473,7 @@ public final class PeerLink {
     if (f.deleted()) {
       return false;
     }
-    boolean openResent = df.openSeq() > peerHolds
-        && record.pendingOps().containsKey(df.openSeq());
+    boolean openResent = df.openSeq() > peerHolds && record.isPending(df.openSeq());
     if (!openResent && df.openSeq() <= resyncStartSeq) {
       long seq = ++nextSeq;
       NamespaceOp.Resume resume = new NamespaceOp.Resume("", 0, f.id(), f.path(), df.from(),
@@ -499,6 +525,10 @@ public final class PeerLink {
     }
     if (nowSolo != null) {
       nowSolo.forEach(CachedFile::soloChanged);
+    }
+    if (work.isEmpty()) {
+      // After the resync's data, so the peer's reverse record can trim what it just received.
+      reportOwnDestageState();
     }
     return work;
   }
@@ -577,98 +607,50 @@ public final class PeerLink {
     return settings;
   }
 
-  // ---- connecting, losing the peer, going solo ----
+  // ---- the connector's side: channel state, losing the peer, going solo ----
 
-  private void connectLoop() {
-    while (running) {
-      try {
-        FrameChannel ch;
-        lock.lock();
-        try {
-          ch = channel;
-        } finally {
-          lock.unlock();
-        }
-        if (ch != null) {
-          checkPeerResponsive(ch);
-          sleepQuietly(200);
-          continue;
-        }
-        if (settings.records().soloOnPeerLoss() && !solo.solo() && mayGoSolo()) {
-          try {
-            goSolo();
-          } catch (IOException e) {
-            LOG.warn("Site {}: could not mark peer {} outdated, acknowledgments keep waiting: "
-                + "{}", settings.site(), settings.peerSite(), e.toString());
-          }
-        }
-        connectOnce();
-      } catch (IOException e) {
-        if (e instanceof PeerRefusedException && !e.getMessage().equals(lastRefusal)) {
-          lastRefusal = e.getMessage();
-          LOG.warn("Site {}: {}; retrying every {} ms", settings.site(), e.getMessage(),
-              settings.peerRetryIntervalMillis());
-        } else {
-          LOG.debug("Peer link from {} not up yet: {}", settings.site(), e.toString());
-        }
-        sleepQuietly(settings.peerRetryIntervalMillis());
-      }
-    }
-  }
-
-  /**
-   * At start the peer has not been reached yet: that is not a loss until it stays unreachable
-   * for mirror.peer.timeout. Once it was reached, losing the link is a loss at once.
-   */
-  private boolean mayGoSolo() {
-    return everConnected || TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos)
-        > settings.records().peerTimeoutMillis();
-  }
-
-  /** A connected peer that acknowledges nothing for mirror.peer.timeout is lost. */
-  private void checkPeerResponsive(FrameChannel ch) {
-    long oldest;
+  /** The live channel, or null while the link is down. */
+  FrameChannel channel() {
     lock.lock();
     try {
-      if (channel != ch || inFlight.isEmpty()) {
-        return;
-      }
-      oldest = inFlight.peekFirst().sentNanos();
+      return channel;
     } finally {
       lock.unlock();
     }
-    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldest);
-    if (waited > settings.records().peerTimeoutMillis()) {
-      linkDown(ch, new IOException("peer acknowledged nothing for " + waited + " ms"));
+  }
+
+  /** When the oldest entry still unacknowledged on {@code ch} was sent, or -1 if none. */
+  long oldestUnacknowledgedNanos(FrameChannel ch) {
+    lock.lock();
+    try {
+      return channel != ch || inFlight.isEmpty() ? -1 : inFlight.peekFirst().sentNanos();
+    } finally {
+      lock.unlock();
     }
   }
 
+  void peerSyncState(String state) {
+    peerSyncState = state;
+  }
+
   /**
-   * Marks the peer outdated (a ZooKeeper multi checking the epoch), then acknowledges alone.
-   * Until the mark succeeds, acknowledgments wait.
+   * The peer is marked outdated in ZooKeeper: from now on this site acknowledges alone, and
+   * everything waiting for the peer is released.
    */
-  private void goSolo() throws IOException {
-    try {
-      syncStates.set(settings.peerSite(), SyncStates.State.OUTDATED, epoch);
-    } catch (SyncStates.FencedException e) {
-      LOG.error("Site {}: cannot go solo: {}; this primary has been superseded and keeps "
-          + "waiting for its peer", settings.site(), e.getMessage());
-      throw e;
-    }
-    peerSyncState = SyncStates.State.OUTDATED.text();
-    List<CompletableFuture<Long>> ops;
+  void enterSolo() {
+    List<CompletableFuture<Long>> ops = new ArrayList<>();
+    List<Long> seqs;
     lock.lock();
     try {
       solo.solo(true);
-      ops = new ArrayList<>();
       opWaiters.forEach((seq, f) -> ops.add(f));
-      List<Long> seqs = new ArrayList<>(opWaiters.keySet());
+      seqs = new ArrayList<>(opWaiters.keySet());
       opWaiters.clear();
-      for (int i = 0; i < ops.size(); i++) {
-        ops.get(i).complete(seqs.get(i));
-      }
     } finally {
       lock.unlock();
+    }
+    for (int i = 0; i < ops.size(); i++) {
+      ops.get(i).complete(seqs.get(i));
     }
     List<CompletableFuture<Void>> applied = new ArrayList<>();
     synchronized (appliedLock) {
@@ -681,55 +663,15 @@ public final class PeerLink {
         + "the record)", settings.site(), settings.peerSite(), record.dirtyBytes());
   }
 
-  private void connectOnce() throws IOException {
-    Optional<EngineRecord> peer = registry.engine(settings.peerSite());
-    if (peer.isEmpty()) {
-      throw new IOException("peer " + settings.peerSite() + " is not registered");
-    }
-    EngineRecord rec = peer.get();
-    FrameChannel ch = FrameChannel.connect(
-        new java.net.InetSocketAddress(rec.host(), rec.port()),
-        (int) settings.peerConnectTimeoutMillis());
-    try {
-      ch.write(settings.shard(), epoch, new Handshake.Hello(ProtocolVersion.CURRENT,
-          settings.cluster(), settings.shard(), ConnectionKind.PEER, settings.site(), "",
-          settings.tenant()));
-      Message reply = ch.read((m, n) -> {
-        throw new ProtocolException("handshake reply carries a payload");
-      }).message();
-      if (reply instanceof Handshake.Refused r) {
-        throw new PeerRefusedException("peer " + rec.site() + " refused the link: "
-            + r.reason());
-      }
-      if (!(reply instanceof Handshake.HelloOk ok)) {
-        throw new ProtocolException("peer answered the handshake with "
-            + reply.getClass().getSimpleName());
-      }
-      peerSyncState = syncStates.read(settings.peerSite()).state().text();
-      attach(ch, ok, rec);
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
-    }
-  }
-
   private String lastIncarnation;
-  private String lastRefusal;
 
-  /** The peer answered the handshake with a refusal (logged once per distinct reason). */
-  private static final class PeerRefusedException extends IOException {
-    PeerRefusedException(String message) {
-      super(message);
-    }
-  }
-
-  private void attach(FrameChannel ch, Handshake.HelloOk ok, EngineRecord rec) {
+  /** A handshaken channel to the peer: it becomes the link, starting with a resync. */
+  void attach(FrameChannel ch, Handshake.HelloOk ok, EngineRecord rec) {
     lock.lock();
     try {
       boolean same = ok.incarnation().equals(lastIncarnation);
       lastIncarnation = ok.incarnation();
       channel = ch;
-      everConnected = true;
       mode = Mode.RESYNC;
       resyncs.incrementAndGet();
       LOG.info("Site {}: peer link to {} at {} up (epoch {}, peer {} incarnation, holds up to "
@@ -739,6 +681,11 @@ public final class PeerLink {
       changed.signalAll();
     } finally {
       lock.unlock();
+    }
+    DestageReporter r = reverseReporter;
+    if (r != null) {
+      r.attach(ch, settings.shard(), epoch);
+      reportOwnDestageState();
     }
     Thread reader = new Thread(() -> readLoop(ch), "peer-reader-" + settings.site());
     reader.setDaemon(true);
@@ -869,7 +816,7 @@ public final class PeerLink {
 
   public void stop() {
     running = false;
-    connector.interrupt();
+    connector.stop();
     FrameChannel ch;
     lock.lock();
     try {

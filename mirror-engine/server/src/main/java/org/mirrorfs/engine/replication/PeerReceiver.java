@@ -18,6 +18,9 @@ import org.mirrorfs.protocol.message.Message;
 import org.mirrorfs.protocol.message.NamespaceOp;
 import org.mirrorfs.protocol.message.PeerMessages.Committed;
 import org.mirrorfs.protocol.message.PeerMessages.DestageNow;
+import org.mirrorfs.protocol.message.PeerMessages.DestagedRange;
+import org.mirrorfs.protocol.message.PeerMessages.DestagedRanges;
+import org.mirrorfs.engine.record.DirtyRecord;
 import org.mirrorfs.protocol.message.PeerMessages.PeerAck;
 import org.mirrorfs.protocol.message.PeerMessages.ReplicateData;
 import org.mirrorfs.protocol.message.PeerMessages.ReplicateOp;
@@ -93,6 +96,13 @@ public final class PeerReceiver {
         onOp(o);
       } else if (m instanceof Committed c) {
         applyQueue.committed(c.seq());
+      } else if (m instanceof DestagedRanges ranges) {
+        // The primary's own destage progress (claims 14, 18): trims the reverse record.
+        DirtyRecord reverse = state.reverse();
+        reverse.peerApplied(ranges.appliedSeq());
+        for (DestagedRange r : ranges.ranges()) {
+          reverse.peerDestaged(r.fileId(), r.to());
+        }
       } else if (m instanceof DestageNow u) {
         CachedFile file = table.get(u.fileId());
         if (file != null) {
@@ -139,11 +149,15 @@ public final class PeerReceiver {
     }
     long from = extent.offset();
     long to = extent.end();
+    DirtyRecord reverse = state.reverse();
+    reverse.writing(file, from, to);
     String error = file.append(extent);
     if (error != null) {
+      reverse.abandoned(file);
       extent.release();
       throw new ProtocolException("entry " + d.seq() + " refused: " + error);
     }
+    reverse.written(file, to);
     meter.received(file.id(), from, to);
     if (d.resync()) {
       meter.resyncReceived(to - from);
@@ -185,10 +199,14 @@ public final class PeerReceiver {
       // Resume is resync bookkeeping, not a client's operation.
       meter.operation(epoch, o.seq());
     }
+    DirtyRecord reverse = state.reverse();
+    reverse.opLogged(o.seq(), op);
     if (op instanceof NamespaceOp.Create c) {
       meter.opened(c.fileId(), 0);
-      table.add(new CachedFile(c.fileId(), c.path(), AckMode.parse(c.ackMode()),
-          c.permission(), c.replication(), c.blockSize()));
+      CachedFile created = new CachedFile(c.fileId(), c.path(), AckMode.parse(c.ackMode()),
+          c.permission(), c.replication(), c.blockSize());
+      table.add(created);
+      reverse.opened(created, 0, o.seq());
     } else if (op instanceof NamespaceOp.Delete del) {
       if (!table.deleteUnder(del.path()).isEmpty()) {
         // The primary resends nothing of a deleted file: its facts go to the journal now.
@@ -198,8 +216,10 @@ public final class PeerReceiver {
       table.rename(r.source(), r.destination());
     } else if (op instanceof NamespaceOp.Append a) {
       meter.opened(a.fileId(), a.length());
-      table.addIncarnation(new CachedFile(a.fileId(), a.path(), AckMode.parse(a.ackMode()),
-          a.permission(), a.replication(), a.blockSize(), a.length()));
+      CachedFile appended = new CachedFile(a.fileId(), a.path(), AckMode.parse(a.ackMode()),
+          a.permission(), a.replication(), a.blockSize(), a.length());
+      table.addIncarnation(appended);
+      reverse.opened(appended, a.length(), o.seq());
     } else if (op instanceof NamespaceOp.Close c) {
       CachedFile file = table.get(c.fileId());
       if (file != null) {
@@ -220,6 +240,7 @@ public final class PeerReceiver {
       if (r.closedLength() >= 0) {
         file.markClosedAt(r.closedLength());
       }
+      reverse.opened(file, r.base(), o.seq());
     }
     applyQueue.add(o.seq(), op);
     state.received(o.seq());

@@ -128,7 +128,21 @@ public final class BackingStore {
   public FSDataOutputStream create(String clientPath, short permission, short replication,
       long blockSize) throws IOException {
     return fs.create(toStore(clientPath), new FsPermission(permission), true,
-        fs.getConf().getInt("io.file.buffer.size", 65536), replication, blockSize, null);
+        fs.getConf().getInt("io.file.buffer.size", 65536), replication,
+        storeBlockSize(blockSize), null);
+  }
+
+  /**
+   * The client's block size, rounded up to a multiple of the store's checksum chunk: HDFS
+   * refuses any other, and a mirror:// client knows neither the stores nor their chunk size
+   * (the two sites may even differ). A store without checksums ignores the setting.
+   */
+  long storeBlockSize(long requested) {
+    long chunk = fs.getConf().getInt("dfs.bytes-per-checksum", 512);
+    if (requested <= 0 || chunk <= 0) {
+      return requested;
+    }
+    return (requested + chunk - 1) / chunk * chunk;
   }
 
   /**

@@ -283,7 +283,12 @@ public final class CtlMain {
               mib(s.destageLagBytes()), s.dirtyFiles(), s.peerConnected() ? "up" : "down",
               sync));
           RecordStatus r = s.record();
-          if (r != null && !r.link().isEmpty()) {
+          if (r != null && r.link().equals("follower")) {
+            records.append(String.format("reverse record at %s: %s received that the primary "
+                + "has not destaged, in %d file(s), %d namespace entr%s not applied there%n",
+                e.site(), mib(r.dirtyBytes()), r.dirtyFiles(), r.pendingOps(),
+                r.pendingOps() == 1 ? "y" : "ies"));
+          } else if (r != null && !r.link().isEmpty()) {
             records.append(String.format("record at %s: link %s%s, peer %s, %s dirty in %d "
                 + "file(s), %d namespace entr%s pending, %d write-intent extent(s) (%d ZooKeeper "
                 + "writes), resync sent %s in %d resync(s)%n", e.site(), r.link(),
