@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EngineMetrics implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(EngineMetrics.class);
-  private static final List<String> LINK_STATES = List.of("live", "resync", "down");
+  private static final List<String> LINK_STATES = List.of("live", "resync", "down",
+      "follower");
   private static final List<String> SYNC_STATES = List.of("in-sync", "outdated", "unknown");
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -98,12 +99,12 @@ public final class EngineMetrics implements Closeable {
         + "entry held.", r -> r.status().loggedSeq());
     gauge("mirror_log_applied_seq", "The last log entry applied to the secondary's store.",
         r -> r.status().appliedSeq());
-    gauge("mirror_record_dirty_bytes", "Primary: bytes its record marks as lacking at the peer.",
-        r -> r.status().record().dirtyBytes());
-    gauge("mirror_record_dirty_files", "Primary: files with dirty blocks in the record.",
+    gauge("mirror_record_dirty_bytes", "Bytes the record marks as lacking at the peer (on a "
+        + "secondary, its reverse record).", r -> r.status().record().dirtyBytes());
+    gauge("mirror_record_dirty_files", "Files with dirty blocks in the record.",
         r -> r.status().record().dirtyFiles());
-    gauge("mirror_record_pending_ops", "Primary: namespace entries not yet applied at the peer.",
-        r -> r.status().record().pendingOps());
+    gauge("mirror_record_pending_ops", "Namespace entries in the record not yet applied at the "
+        + "peer.", r -> r.status().record().pendingOps());
     gauge("mirror_record_intent_extents", "Primary: write-intent extents marked in ZooKeeper.",
         r -> r.status().record().intentExtents());
     counter("mirror_record_zookeeper_writes", "Primary: ZooKeeper writes of the write-intent "
@@ -115,7 +116,8 @@ public final class EngineMetrics implements Closeable {
     gauge("mirror_solo", "Primary: 1 while it acknowledges without its peer.",
         r -> r.status().record().solo() ? 1 : 0);
     GaugeWithCallback.builder().name("mirror_link_state")
-        .help("Primary: 1 for the peer link's current state (live, resync, down).")
+        .help("1 for the link's current state (primary: live, resync, down; secondary: "
+            + "follower).")
         .labelNames("site", "state").callback(cb -> {
           String link = source.read().status().record().link();
           if (!link.isEmpty()) {
