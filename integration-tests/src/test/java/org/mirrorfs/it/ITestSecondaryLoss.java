@@ -63,6 +63,17 @@ class ITestSecondaryLoss extends PrivateClusterTest {
     return s;
   }
 
+  private static CompletableFuture<Void> writeAndFlushAsync(FSDataOutputStream out, byte[] buf) {
+    return CompletableFuture.runAsync(() -> {
+      try {
+        out.write(buf);
+        out.hflush();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
   private static boolean inSync(EngineStatusReply s) {
     return s.record().link().equals("live") && s.record().peerSyncState().equals("in-sync")
         && !s.record().solo();
@@ -256,14 +267,7 @@ class ITestSecondaryLoss extends PrivateClusterTest {
       cluster.stopZooKeeper();
       Thread.sleep(1_000);
       TestData.fill(41, buf.length, buf, buf.length);
-      CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> {
-        try {
-          out.write(buf);
-          out.hflush();
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<Void> flush = writeAndFlushAsync(out, buf);
       assertThat(TestData.notDoneWithin(flush, 3_000))
           .as("hflush acknowledged while the primary's ZooKeeper connection is suspended")
           .isTrue();
@@ -290,14 +294,7 @@ class ITestSecondaryLoss extends PrivateClusterTest {
       // Session timeout 4 s in tests: the lease ends 2/3 of it after the last contact.
       Thread.sleep(4_000);
       TestData.fill(31, buf.length, buf, buf.length);
-      CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> {
-        try {
-          out.write(buf);
-          out.hflush();
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<Void> flush = writeAndFlushAsync(out, buf);
       assertThat(TestData.notDoneWithin(flush, 3_000))
           .as("hflush acknowledged by a solo primary without its ZooKeeper lease").isTrue();
       cluster.restartZooKeeper();

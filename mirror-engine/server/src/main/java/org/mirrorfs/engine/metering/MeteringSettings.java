@@ -2,8 +2,8 @@ package org.mirrorfs.engine.metering;
 
 import static org.mirrorfs.engine.EngineConfigKeys.*;
 
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.mirrorfs.engine.ConfigValues;
 
 /**
  * Usage metering settings, checked at start.
@@ -17,9 +17,12 @@ import org.apache.hadoop.conf.Configuration;
 public record MeteringSettings(long intervalMillis, long sampleMillis, long checkpointMillis) {
 
   public static MeteringSettings from(Configuration conf, String site) {
-    long interval = millis(conf, METERING_INTERVAL, METERING_INTERVAL_DEFAULT_MS, site);
-    long sample = millis(conf, METERING_SAMPLE, METERING_SAMPLE_DEFAULT_MS, site);
-    long checkpoint = millis(conf, METERING_CHECKPOINT, METERING_CHECKPOINT_DEFAULT_MS, site);
+    long interval = ConfigValues.positiveMillis(conf, METERING_INTERVAL,
+        METERING_INTERVAL_DEFAULT_MS, site);
+    long sample = ConfigValues.positiveMillis(conf, METERING_SAMPLE,
+        METERING_SAMPLE_DEFAULT_MS, site);
+    long checkpoint = ConfigValues.positiveMillis(conf, METERING_CHECKPOINT,
+        METERING_CHECKPOINT_DEFAULT_MS, site);
     if (sample > interval) {
       throw new IllegalArgumentException(METERING_SAMPLE + " (" + sample + " ms) must not exceed "
           + METERING_INTERVAL + " (" + interval + " ms) at site " + site);
@@ -31,18 +34,4 @@ public record MeteringSettings(long intervalMillis, long sampleMillis, long chec
     return new MeteringSettings(interval, sample, checkpoint);
   }
 
-  private static long millis(Configuration conf, String key, long def, String site) {
-    long v;
-    try {
-      v = conf.getTimeDuration(key, def, TimeUnit.MILLISECONDS);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " is not a time duration: '" + conf.get(key)
-          + "' at site " + site, e);
-    }
-    if (v <= 0) {
-      throw new IllegalArgumentException(key + " must be positive, was '" + conf.get(key)
-          + "' at site " + site);
-    }
-    return v;
-  }
 }

@@ -2,8 +2,8 @@ package org.mirrorfs.engine.record;
 
 import static org.mirrorfs.engine.EngineConfigKeys.*;
 
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.mirrorfs.engine.ConfigValues;
 
 /** The record's, the solo rule's and the resync's settings, checked at start. */
 public record RecordSettings(RecordGeometry geometry, long intentClearDelayMillis,
@@ -11,7 +11,7 @@ public record RecordSettings(RecordGeometry geometry, long intentClearDelayMilli
     long resyncWindow) {
 
   public static RecordSettings from(Configuration conf, String site) {
-    long block = bytes(conf, RECORD_BLOCK, RECORD_BLOCK_DEFAULT, site);
+    long block = ConfigValues.bytes(conf, RECORD_BLOCK, RECORD_BLOCK_DEFAULT, site);
     if (block > (1 << 30) || Long.bitCount(block) != 1 || block < 4096) {
       throw new IllegalArgumentException(RECORD_BLOCK + " must be a power of two between 4k "
           + "and 1g, was '" + conf.get(RECORD_BLOCK) + "' at site " + site);
@@ -35,38 +35,17 @@ public record RecordSettings(RecordGeometry geometry, long intentClearDelayMilli
       throw new IllegalArgumentException(SOLO_ACK + " must be 'store' or 'cache', was '"
           + soloAck + "' at site " + site);
     }
-    long rate = bytes(conf, RESYNC_RATE, RESYNC_RATE_DEFAULT, site);
-    long window = bytes(conf, RESYNC_WINDOW, RESYNC_WINDOW_DEFAULT, site);
+    long rate = ConfigValues.bytes(conf, RESYNC_RATE, RESYNC_RATE_DEFAULT, site);
+    long window = ConfigValues.bytes(conf, RESYNC_WINDOW, RESYNC_WINDOW_DEFAULT, site);
     if (rate < 0 || window < block) {
       throw new IllegalArgumentException(RESYNC_RATE + " must be >= 0 and " + RESYNC_WINDOW
           + " at least one record block, were " + rate + " and " + window + " at site " + site);
     }
-    return new RecordSettings(geometry, millis(conf, RECORD_CLEAR_DELAY,
+    return new RecordSettings(geometry, ConfigValues.positiveMillis(conf, RECORD_CLEAR_DELAY,
         RECORD_CLEAR_DELAY_DEFAULT_MS, site), loss.equals("solo"), soloAck.equals("cache"),
-        millis(conf, PEER_TIMEOUT, PEER_TIMEOUT_DEFAULT_MS, site), rate, window);
+        ConfigValues.positiveMillis(conf, PEER_TIMEOUT, PEER_TIMEOUT_DEFAULT_MS, site), rate,
+        window);
   }
 
-  private static long bytes(Configuration conf, String key, long def, String site) {
-    try {
-      return conf.getLongBytes(key, def);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + " is not a byte size: '" + conf.get(key)
-          + "' at site " + site, e);
-    }
-  }
 
-  private static long millis(Configuration conf, String key, long def, String site) {
-    long v;
-    try {
-      v = conf.getTimeDuration(key, def, TimeUnit.MILLISECONDS);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " is not a time duration: '" + conf.get(key)
-          + "' at site " + site, e);
-    }
-    if (v <= 0) {
-      throw new IllegalArgumentException(key + " must be positive, was '" + conf.get(key)
-          + "' at site " + site);
-    }
-    return v;
-  }
 }
