@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * write-intent bitmap or DRBD's activity log). Before the first write into an extent it is
  * marked, together with the extents a writer is likely to need next, in one znode update; marks
  * are cleared lazily, in one update, once the record holds no dirty block in them and no write
- * has touched them for a while (fewer than four only once their files are idle). So ZooKeeper
+ * has touched them for a while (fewer than eight only once their files are idle). So ZooKeeper
  * writes grow with extents touched, not with writes,
  * and at every moment the persisted marks cover every address written and not destaged at the
  * peer.
@@ -34,7 +34,7 @@ public final class IntentLog {
   private static final Logger LOG = LoggerFactory.getLogger(IntentLog.class);
   private static final int FORMAT = 1;
   /** Enough clean extents to clear at once even while their files are being written. */
-  private static final int CLEAR_BATCH = 4;
+  private static final int CLEAR_BATCH = 8;
 
   private final CuratorFramework zk;
   private final String path;
