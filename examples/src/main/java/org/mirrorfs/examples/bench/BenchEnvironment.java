@@ -65,8 +65,8 @@ final class BenchEnvironment implements Closeable {
       systems.add(new MirrorSystem(mode, zk.connectString(), engines.pids()));
     }
     systems.add(new HdfsSystem(URI.create("hdfs://localhost:" + hdfs.getNameNodePort())));
-    systems.add(new RelaySystem(forwarder.address(), List.of(forwarder.pid(), terminal.pid())));
-    systems.add(new RawTcpSystem(terminal.address(), List.of(terminal.pid())));
+    systems.add(SocketSystem.relay(forwarder.address(), List.of(forwarder.pid(), terminal.pid())));
+    systems.add(SocketSystem.rawTcp(terminal.address(), List.of(terminal.pid())));
     systems.add(new StoresDirectSystem(uriA, uriB));
     LOG.info("everything started in {} s", (System.nanoTime() - t0) / 1_000_000_000);
   }
