@@ -65,6 +65,7 @@ public final class EngineMain {
     final String siteName = site;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
+        engine.stopServing();
         if (!engine.drain(30_000)) {
           System.err.println("mirror engine " + siteName + ": cache not fully destaged at stop");
         }

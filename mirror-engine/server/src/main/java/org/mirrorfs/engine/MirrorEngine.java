@@ -477,6 +477,16 @@ public final class MirrorEngine implements Closeable {
         ? Math.max(received, applyQueue.appliedSeq()) : applyQueue.appliedSeq();
   }
 
+  /**
+   * Stops taking connections and closes the open ones (clients, the peer link), so that a
+   * following {@link #drain} can finish: a clean stop must not keep receiving while it drains.
+   */
+  public void stopServing() {
+    if (server != null) {
+      server.stop();
+    }
+  }
+
   /** Waits up to {@code millis} for every cached byte to reach the store. */
   public boolean drain(long millis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
