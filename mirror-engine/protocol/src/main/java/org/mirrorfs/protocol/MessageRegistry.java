@@ -97,6 +97,10 @@ public final class MessageRegistry {
     ControlMessages.UsageInterval.class,
     ControlMessages.UsageReply.class,
     // end of usage metering block
+    // failover: a writer takes its open file up again on the new primary (protocol 4)
+    ClientMessages.ReopenRequest.class,
+    ClientMessages.ReopenReply.class,
+    // end of failover block
   };
 
   private MessageRegistry() {}

@@ -97,4 +97,17 @@ public final class ClientMessages {
 
   /** CRC32C of the whole file, independent of block size and store. */
   public record ChecksumReply(long callId, long length, int crc32c) implements Reply {}
+
+  /**
+   * After a failover or a broken connection: the writer of {@code fileId} takes the open file
+   * up again on this engine. Refused unless the file is open here and {@code clientId} holds
+   * its lease. The reply says how many bytes the engine holds; the writer resends its
+   * unacknowledged packets, and the engine skips bytes it already holds.
+   */
+  public record ReopenRequest(long callId, String clientId, long fileId, String path)
+      implements Call {}
+
+  /** {@code length}: the bytes of the file this engine holds now (acknowledged or not). */
+  public record ReopenReply(long callId, long fileId, long length, String ackMode)
+      implements Reply {}
 }
