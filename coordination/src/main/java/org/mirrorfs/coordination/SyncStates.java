@@ -76,7 +76,19 @@ public final class SyncStates {
    * @throws FencedException if the epoch has moved past {@code epoch}
    */
   public void set(String site, State state, long epoch) throws IOException {
+    set(site, state, epoch, null);
+  }
+
+  /**
+   * As {@link #set(String, State, long)}; with {@code intentReset} non-null, the same
+   * transaction also replaces the site's write-intent znode (if it exists) with it. A site
+   * marked in-sync matches its primary, so the write intent it kept from its own term as
+   * primary no longer says anything about its peer.
+   */
+  public void set(String site, State state, long epoch, byte[] intentReset)
+      throws IOException {
     String path = layout.syncPath(site);
+    String intentPath = layout.intentPath(site);
     String epochPath = layout.epochPath();
     ensureExists(path);
     for (int attempt = 0; attempt < 50; attempt++) {
@@ -88,10 +100,19 @@ public final class SyncStates {
               + site + " " + state.text());
         }
         Stat syncStat = zk.checkExists().forPath(path);
-        zk.transaction().forOperations(
-            zk.transactionOp().check().withVersion(epochStat.getVersion()).forPath(epochPath),
-            zk.transactionOp().setData().withVersion(syncStat.getVersion())
-                .forPath(path, encode(state, epoch)));
+        java.util.List<org.apache.curator.framework.api.transaction.CuratorOp> ops =
+            new java.util.ArrayList<>();
+        ops.add(zk.transactionOp().check().withVersion(epochStat.getVersion()).forPath(epochPath));
+        ops.add(zk.transactionOp().setData().withVersion(syncStat.getVersion())
+            .forPath(path, encode(state, epoch)));
+        if (intentReset != null) {
+          Stat intentStat = zk.checkExists().forPath(intentPath);
+          if (intentStat != null) {
+            ops.add(zk.transactionOp().setData().withVersion(intentStat.getVersion())
+                .forPath(intentPath, intentReset));
+          }
+        }
+        zk.transaction().forOperations(ops);
         return;
       } catch (KeeperException.BadVersionException raced) {
         // the epoch or the state changed under us: read both again

@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mirrorfs.it.MirrorTestCluster.PRIMARY;
 import static org.mirrorfs.it.MirrorTestCluster.SECONDARY;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mirrorfs.engine.fault.FaultPoints;
-import org.mirrorfs.engine.tools.CtlMain;
 
 /**
  * {@code ctl verify} against live engines (claim 4): identical stores exit 0; each kind of
@@ -30,27 +24,8 @@ import org.mirrorfs.engine.tools.CtlMain;
 class ITestVerify extends SharedClusterTest {
   private static final String DIR = "/verify";
 
-  /** What one run of ctl printed and exited with. */
-  private record Run(int code, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-    }
-  }
-
-  private static Run ctl(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--conf");
-    all.add(cluster.confFile().getPath());
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = CtlMain.run(all.toArray(String[]::new),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    Run run = new Run(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
-    System.out.println("ctl " + String.join(" ", args) + ": " + run);
-    return run;
+  private static Ctl.Run ctl(String... args) {
+    return Ctl.run(cluster, args);
   }
 
   @AfterEach
@@ -72,11 +47,11 @@ class ITestVerify extends SharedClusterTest {
     TestData.writeFile(fs, new Path(DIR + "/gone-on-a/inside.txt"), 45, 10);
     fs.setPermission(new Path(DIR + "/small.txt"), new FsPermission((short) 0640));
 
-    Run whole = ctl("verify", "--wait-quiet", "60");
+    Ctl.Run whole = ctl("verify", "--wait-quiet", "60");
     assertThat(whole.code()).as(whole.toString()).isZero();
     assertThat(whole.out()).as(whole.toString())
         .contains("site a (primary) against site b (secondary)").contains("identical: ");
-    Run scoped = ctl("verify", "--path", DIR, "--json");
+    Ctl.Run scoped = ctl("verify", "--path", DIR, "--json");
     assertThat(scoped.code()).as(scoped.toString()).isZero();
     assertThat(scoped.out()).as(scoped.toString()).contains("\"identical\":true")
         .contains("\"paths\":9,").contains("\"differences\":[]");
@@ -94,7 +69,7 @@ class ITestVerify extends SharedClusterTest {
       assertThat(a.delete(new Path(rootA + DIR + "/gone-on-a"), true)).isTrue();
     }
 
-    Run bad = ctl("verify", "--wait-quiet", "30");
+    Ctl.Run bad = ctl("verify", "--wait-quiet", "30");
     assertThat(bad.code()).as(bad.toString()).isEqualTo(1);
     String owner = fs.getFileStatus(new Path(DIR + "/sub")).getOwner();
     assertThat(bad.out()).as(bad.toString())
@@ -111,7 +86,7 @@ class ITestVerify extends SharedClusterTest {
     assertThat(bad.out().lines().filter(l -> l.contains(" differs: ") || l.startsWith("missing"))
         .count()).as(bad.toString()).isEqualTo(6);
 
-    Run json = ctl("verify", "--path", DIR + "/sub", "--json");
+    Ctl.Run json = ctl("verify", "--path", DIR + "/sub", "--json");
     assertThat(json.code()).as(json.toString()).isEqualTo(1);
     assertThat(json.out()).as(json.toString()).contains("\"identical\":false")
         .contains("\"differenceCount\":2")
@@ -125,7 +100,7 @@ class ITestVerify extends SharedClusterTest {
     cluster.fault(SECONDARY, FaultPoints.DESTAGE_WRITE, "hold");
     TestData.writeFile(fs, new Path(DIR + "-quiet/held.bin"), 46, 200_000);
     long start = System.nanoTime();
-    Run held = ctl("verify", "--wait-quiet", "1");
+    Ctl.Run held = ctl("verify", "--wait-quiet", "1");
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertThat(held.code()).as(held.toString()).isEqualTo(3);
     assertThat(held.err()).as(held.toString())
@@ -135,13 +110,13 @@ class ITestVerify extends SharedClusterTest {
     assertThat(millis).as("waited about the limit").isBetween(900L, 30_000L);
 
     cluster.fault(SECONDARY, FaultPoints.DESTAGE_WRITE, "release");
-    Run after = ctl("verify", "--wait-quiet", "60", "--path", DIR + "-quiet");
+    Ctl.Run after = ctl("verify", "--wait-quiet", "60", "--path", DIR + "-quiet");
     assertThat(after.code()).as(after.toString()).isZero();
   }
 
   @Test
   void aClusterThatIsNotRegisteredIsAConnectionErrorNamingIt() {
-    Run none = ctl("verify", "-Dmirror.cluster=no-such-cluster", "--wait-quiet", "0");
+    Ctl.Run none = ctl("verify", "-Dmirror.cluster=no-such-cluster", "--wait-quiet", "0");
     assertThat(none.code()).as(none.toString()).isEqualTo(2);
     assertThat(none.err()).as(none.toString()).contains("verify needs both engines of cluster "
         + "no-such-cluster shard 0, but no primary is registered").contains("registered: none");

@@ -250,8 +250,10 @@ public final class MirrorTestCluster implements Closeable {
     EngineStatusReply a = null;
     EngineStatusReply b = null;
     while (System.currentTimeMillis() < deadline) {
-      a = status(PRIMARY);
-      b = status(SECONDARY);
+      // After a failover the roles are swapped: a is whichever site is primary now.
+      String primary = primarySite();
+      a = status(primary);
+      b = status(other(primary));
       if (a.destageLagBytes() == 0 && b.destageLagBytes() == 0 && a.dirtyFiles() == 0
           && b.dirtyFiles() == 0 && b.appliedSeq() >= a.loggedSeq()
           && a.record().link().equals("live") && a.record().dirtyBytes() == 0) {
@@ -261,6 +263,44 @@ public final class MirrorTestCluster implements Closeable {
     }
     throw new AssertionError("destage did not quiesce within " + timeoutMillis + " ms: primary "
         + a + ", secondary " + b + "; thread dumps: " + dumpThreads());
+  }
+
+  /** The site whose engine says it is primary now (the initial primary if neither does). */
+  public String primarySite() throws IOException {
+    for (String site : List.of(PRIMARY, SECONDARY)) {
+      EngineProcess e = engines.get(site);
+      if (e != null && e.isAlive() && status(site).role().equals("primary")) {
+        return site;
+      }
+    }
+    return PRIMARY;
+  }
+
+  public static String other(String site) {
+    return site.equals(PRIMARY) ? SECONDARY : PRIMARY;
+  }
+
+  /** Waits until {@code site}'s engine reports {@code role}. */
+  public EngineStatusReply awaitRole(String site, String role, long timeoutMillis)
+      throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (true) {
+      try {
+        EngineStatusReply s = status(site);
+        if (s.role().equals(role)) {
+          return s;
+        }
+        if (System.currentTimeMillis() > deadline) {
+          throw new AssertionError("site " + site + " is " + s.role() + ", not " + role
+              + " after " + timeoutMillis + " ms");
+        }
+      } catch (IOException e) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new AssertionError("site " + site + " did not become " + role, e);
+        }
+      }
+      Thread.sleep(20);
+    }
   }
 
   /** Writes a jstack of each engine next to its log, for diagnosing a stuck test. */

@@ -96,6 +96,37 @@ public final class TestData {
     }
   }
 
+  /**
+   * Checks that the file holds at least {@code length} bytes and that its first {@code length}
+   * are the seeded stream's; returns the file's length (a file still being written may hold
+   * more bytes than were acknowledged).
+   */
+  public static long verifyPrefix(FileSystem fs, Path p, long seed, long length)
+      throws IOException {
+    long fileLength = fs.getFileStatus(p).getLen();
+    if (fileLength < length) {
+      throw new AssertionError(p + ": holds " + fileLength + " bytes, " + length
+          + " were acknowledged");
+    }
+    byte[] got = new byte[1 << 20];
+    byte[] want = new byte[1 << 20];
+    try (FSDataInputStream in = fs.open(p)) {
+      long pos = 0;
+      while (pos < length) {
+        int n = (int) Math.min(got.length, length - pos);
+        in.readFully(pos, got, 0, n);
+        fill(seed, pos, want, n);
+        for (int i = 0; i < n; i++) {
+          if (got[i] != want[i]) {
+            throw new AssertionError(p + ": byte " + (pos + i) + " differs");
+          }
+        }
+        pos += n;
+      }
+    }
+    return fileLength;
+  }
+
   public static long crc(long seed, long length) {
     CRC32C crc = new CRC32C();
     byte[] buf = new byte[1 << 20];

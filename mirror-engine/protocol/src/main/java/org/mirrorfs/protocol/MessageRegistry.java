@@ -100,6 +100,9 @@ public final class MessageRegistry {
     // failover: a writer takes its open file up again on the new primary (protocol 4)
     ClientMessages.ReopenRequest.class,
     ClientMessages.ReopenReply.class,
+    ControlMessages.HandoverRequest.class,
+    ControlMessages.PromoteRequest.class,
+    ControlMessages.RoleReply.class,
     // end of failover block
   };
 

@@ -181,7 +181,7 @@ class TestMessageRegistry {
   }
 
   @Test
-  void usageMessagesFormOneBlockAtTheEnd() throws Exception {
+  void usageMessagesFormOneBlock() throws Exception {
     Kryo kryo = MessageRegistry.newKryo();
     int first = kryo.getRegistration(ControlMessages.UsageRequest.class).getId();
     assertThat(first).isGreaterThan(kryo.getRegistration(PeerMessages.DestageNow.class).getId());
@@ -189,12 +189,35 @@ class TestMessageRegistry {
         .isEqualTo(first + 1);
     assertThat(kryo.getRegistration(ControlMessages.UsageReply.class).getId())
         .isEqualTo(first + 2);
-    assertThat(ordered()[ordered().length - 1]).isEqualTo(ControlMessages.UsageReply.class);
     java.util.ArrayList<ControlMessages.UsageInterval> list = new java.util.ArrayList<>();
     list.add(new ControlMessages.UsageInterval("acme", 1, 2, 3, 4, 5, 6, 7, 8, 9, true));
     Output out = new Output(256, -1);
     kryo.writeClassAndObject(out, new ControlMessages.UsageReply(4, "b", list));
     assertThat(MessageRegistry.newKryo().readClassAndObject(new Input(out.toBytes())))
         .isEqualTo(new ControlMessages.UsageReply(4, "b", list));
+  }
+
+  @Test
+  void failoverMessagesFormOneBlockAtTheEndAndRoundTrip() throws Exception {
+    Kryo kryo = MessageRegistry.newKryo();
+    int first = kryo.getRegistration(ClientMessages.ReopenRequest.class).getId();
+    assertThat(first).isGreaterThan(kryo.getRegistration(ControlMessages.UsageReply.class)
+        .getId());
+    List<Class<?>> block = List.of(ClientMessages.ReopenRequest.class,
+        ClientMessages.ReopenReply.class, ControlMessages.HandoverRequest.class,
+        ControlMessages.PromoteRequest.class, ControlMessages.RoleReply.class);
+    for (int i = 0; i < block.size(); i++) {
+      assertThat(kryo.getRegistration(block.get(i)).getId()).isEqualTo(first + i);
+    }
+    assertThat(ordered()[ordered().length - 1]).isEqualTo(ControlMessages.RoleReply.class);
+    for (Object m : List.of(new ClientMessages.ReopenRequest(3, "client-1", 42L << 32, "/a/b"),
+        new ClientMessages.ReopenReply(3, 42L << 32, 1 << 20, "cache"),
+        new ControlMessages.HandoverRequest(4, 60_000), new ControlMessages.PromoteRequest(5, true),
+        new ControlMessages.RoleReply(5, false, "site b is outdated"))) {
+      Output out = new Output(256, -1);
+      kryo.writeClassAndObject(out, m);
+      assertThat(MessageRegistry.newKryo().readClassAndObject(new Input(out.toBytes())))
+          .isEqualTo(m);
+    }
   }
 }

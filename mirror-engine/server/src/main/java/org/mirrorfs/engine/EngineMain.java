@@ -52,18 +52,20 @@ public final class EngineMain {
       exit("bad configuration: " + e.getMessage());
       return;
     }
-    MirrorEngine engine;
+    java.util.concurrent.atomic.AtomicReference<MirrorEngine> running =
+        new java.util.concurrent.atomic.AtomicReference<>();
     try {
-      engine = new MirrorEngine(settings).start();
-    } catch (IllegalArgumentException e) {
-      exit("site " + site + " cannot start: " + e.getMessage());
-      return;
-    } catch (java.io.IOException e) {
+      running.set(startEngine(settings, running, 0));
+    } catch (IllegalArgumentException | java.io.IOException e) {
       exit("site " + site + " cannot start: " + e.getMessage());
       return;
     }
     final String siteName = site;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      MirrorEngine engine = running.getAndSet(null);
+      if (engine == null) {
+        return;
+      }
       try {
         engine.stopServing();
         if (!engine.drain(30_000)) {
@@ -75,10 +77,52 @@ public final class EngineMain {
       }
     }, "engine-shutdown"));
     exitWithParent(site);
+    MirrorEngine engine = running.get();
     System.out.println("mirror engine " + site + " ready at " + engine.record().address()
         + " as " + engine.record().role() + " (epoch " + engine.record().epoch() + ")");
     System.out.flush();
     Thread.currentThread().join();
+  }
+
+  /**
+   * Starts an engine whose deposal (another site was promoted while it was cut off) closes it
+   * and starts a fresh one in its place: that one comes back as an outdated secondary, to be
+   * caught up by the new primary.
+   */
+  private static MirrorEngine startEngine(EngineSettings settings,
+      java.util.concurrent.atomic.AtomicReference<MirrorEngine> running, int port)
+      throws java.io.IOException {
+    MirrorEngine engine = new MirrorEngine(settings).reusePort(port);
+    engine.onDeposed(() -> {
+      if (!running.compareAndSet(engine, null)) {
+        return;
+      }
+      try {
+        engine.stopServing();
+        engine.close();
+      } catch (Exception e) {
+        System.err.println("mirror engine " + settings.site() + ": error closing the deposed "
+            + "engine: " + e);
+      }
+      for (int attempt = 1; ; attempt++) {
+        try {
+          MirrorEngine next = startEngine(settings, running, engine.record().port());
+          running.set(next);
+          System.out.println("mirror engine " + settings.site() + " restarted after deposal "
+              + "as " + next.record().role() + " (epoch " + next.record().epoch() + ")");
+          return;
+        } catch (Exception e) {
+          System.err.println("mirror engine " + settings.site() + ": restart after deposal "
+              + "failed (attempt " + attempt + "): " + e.getMessage());
+          try {
+            Thread.sleep(Math.min(10_000, 500L * attempt));
+          } catch (InterruptedException ie) {
+            return;
+          }
+        }
+      }
+    });
+    return engine.start();
   }
 
   /**

@@ -13,6 +13,12 @@ import org.mirrorfs.coordination.ConnectionStatePolicy;
 import org.mirrorfs.coordination.EngineRecord;
 import org.mirrorfs.coordination.EngineRegistry;
 import org.mirrorfs.coordination.EpochStore;
+import org.mirrorfs.coordination.Leadership;
+import org.mirrorfs.engine.role.EngineCore;
+import org.mirrorfs.engine.role.LeadershipWatch;
+import org.mirrorfs.engine.role.PrimaryRole;
+import org.mirrorfs.engine.role.RoleDestageListener;
+import org.mirrorfs.engine.role.SecondaryRole;
 import org.mirrorfs.coordination.SharedZkClients;
 import org.mirrorfs.engine.cache.CacheMemory;
 import org.mirrorfs.engine.cache.CachedFile;
@@ -34,6 +40,8 @@ import org.mirrorfs.engine.namespace.OpApplier;
 import org.mirrorfs.engine.namespace.ReadService;
 import org.mirrorfs.engine.net.ConnectionDispatcher;
 import org.mirrorfs.engine.net.EngineServer;
+import org.mirrorfs.engine.net.RoleControl;
+import org.mirrorfs.protocol.message.ControlMessages.RoleReply;
 import org.mirrorfs.engine.replication.ApplyQueue;
 import org.mirrorfs.engine.replication.DestageReporter;
 import org.mirrorfs.engine.replication.PeerLink;
@@ -61,12 +69,27 @@ public final class MirrorEngine implements Closeable {
   private Destager destager;
   private CuratorFramework zk;
   private EngineRegistry registry;
-  private long epoch;
-  private PeerLink peerLink;
-  private ApplyQueue applyQueue;
-  private DestageReporter reporter;
-  private DestageReporter ownDestage;
-  private ReplicaState replica;
+  private volatile long epoch;
+  private final Object roleLock = new Object();
+  private final RoleDestageListener destageListener = new RoleDestageListener();
+  private EngineCore core;
+  private Leadership leadership;
+  private LeadershipWatch watcher;
+  private ConnectionDispatcher dispatcher;
+  private volatile ConnectionDispatcher.Parts parts;
+  private volatile PrimaryRole primary;
+  private volatile SecondaryRole secondary;
+  /** False while a primary has given up its role (ZooKeeper session lost). */
+  private volatile boolean serving;
+  private final java.util.concurrent.atomic.AtomicBoolean deposedOnce =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile Runnable onDeposed = () -> { };
+  private String lastIneligibility;
+  /** The files the previous run had not finished (its id journal), for record recovery. */
+  private java.util.Collection<FileIdJournal.Entry> replayed = java.util.List.of();
+  private String host;
+  private int port;
+  private int reusePort;
   private final java.util.concurrent.ScheduledExecutorService maintenance =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "engine-maintenance");
@@ -82,13 +105,9 @@ public final class MirrorEngine implements Closeable {
   private static final String CLEAN_STOP_MARKER = "clean-stop";
   private final String incarnation = java.util.UUID.randomUUID().toString();
   private SoloState solo;
-  private java.util.concurrent.ScheduledExecutorService leaseKeeper;
   private SyncStates syncStates;
-  private DirtyRecord dirtyRecord;
-  private IntentLog intents;
   private EngineServer server;
   private PersistentNode registration;
-  private PersistentNode primaryNode;
   private EngineRecord record;
   private volatile boolean stopping;
   private UsageMeter meter;
@@ -106,9 +125,9 @@ public final class MirrorEngine implements Closeable {
     LOG.info("Site {}: backing store {} can append and hsync", site, store.root());
     recoverJournal();
     boolean cleanStop = Files.deleteIfExists(settings.stateDir().resolve(CLEAN_STOP_MARKER));
-    solo = settings.primary() ? new SoloState(settings.records().soloAckFromCache(),
-        settings.zk().sessionTimeoutMillis()) : null;
-    table = new FileTable(journal, solo);
+    solo = new SoloState(settings.records().soloAckFromCache(),
+        settings.zk().sessionTimeoutMillis());
+    table = new FileTable(journal);
     meter = UsageMeter.open(settings.stateDir(), settings.metering(), site, settings.tenant(),
         System::currentTimeMillis, cache::used, store::usedBytes);
     table.onForget(meter::forgotten);
@@ -132,90 +151,43 @@ public final class MirrorEngine implements Closeable {
       throw new IOException("interrupted connecting to ZooKeeper", e);
     }
     registry = new EngineRegistry(zk, settings.layout());
-    EpochStore epochs = new EpochStore(zk, settings.layout());
-    epoch = settings.primary() ? epochs.advance() : epochs.current();
+    leadership = new Leadership(zk, settings.layout());
+    epoch = new EpochStore(zk, settings.layout()).current();
     syncStates = new SyncStates(zk, settings.layout());
-    if (!settings.primary()) {
-      reviewOwnSyncState(cleanStop);
-    }
+    reviewOwnSyncState(cleanStop);
 
     StoreRetry retry = new StoreRetry(settings.destageRetryInitialMillis(),
         settings.destageRetryMaxMillis(), site);
-    ConnectionDispatcher.Parts parts;
-    if (settings.primary()) {
-      ownDestage = new DestageReporter(site);
-      destager = newDestager(faults, new DestageListener() {
-        @Override
-        public void destaged(CachedFile file, long from, long to) {
-          // Acknowledgments and hsync waiters are driven by CachedFile itself; the peer's
-          // reverse record learns what this site's store now holds.
-          meter.destaged(file.id(), from, to);
-          ownDestage.destaged(file.id(), from, to);
-        }
+    destager = newDestager(faults, destageListener);
+    core = new EngineCore(settings, store, cache, table, destager, zk, registry, syncStates,
+        solo, meter, faults, retry, incarnation, maintenance, this::status,
+        this::checkpointUsage, new RoleControl() {
+          @Override
+          public RoleReply handover(long callId, long timeoutMillis) {
+            return MirrorEngine.this.handover(callId, timeoutMillis);
+          }
 
-        @Override
-        public void finished(CachedFile file) {
-          forgetIfDone(file);
-        }
-      });
-      dirtyRecord = new DirtyRecord(settings.records().geometry());
-      intents = new IntentLog(zk, settings.layout().intentPath(site), dirtyRecord,
-          settings.records().intentClearDelayMillis());
-      java.util.Set<RecordGeometry.Extent> left = intents.load();
-      if (!left.isEmpty()) {
-        LOG.warn("Site {}: {} write-intent extent(s) are still marked from an earlier run; the "
-            + "peer may lack what they cover until the next full resync", site, left.size());
-      }
-      peerLink = new PeerLink(settings, registry, table, (file, from, to) -> {
-        file.peerDestaged(to);
-        forgetIfDone(file);
-      }, epoch, dirtyRecord, intents, syncStates, solo, PeerLink.resyncSource(cache, store),
-          faults);
-      peerLink.meter(meter);
-      peerLink.reverseReporter(ownDestage);
-      ownDestage.beforeSend(this::checkpointUsage);
-      ownDestage.start();
-      startIntentClearing();
-      startLeaseKeeping();
-      OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
-      NamespaceService namespace = new NamespaceService(store, table, peerLink, applier, epoch,
-          faults);
-      startLeaseMonitor(namespace);
-      parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
-          faults, this::status, incarnation, store, peerLink, namespace,
-          new ReadService(store, table), null, null, null, meter);
-    } else {
-      reporter = new DestageReporter(site);
-      reporter.beforeSend(this::checkpointUsage);
-      destager = newDestager(faults, new DestageListener() {
-        @Override
-        public void destaged(CachedFile file, long from, long to) {
-          meter.destaged(file.id(), from, to);
-          reporter.destaged(file.id(), from, to);
-        }
-
-        @Override
-        public void finished(CachedFile file) {
-          table.forget(file);
-        }
-      });
-      OpApplier applier = new OpApplier(store, table, destager, retry, () -> stopping, site);
-      applyQueue = new ApplyQueue(applier, reporter::applied, site);
-      replica = new ReplicaState(settings.records().geometry());
-      parts = new ConnectionDispatcher.Parts(settings, epoch, registry, cache, table, destager,
-          faults, this::status, incarnation, store, null, null, null, replica, applyQueue, reporter,
-          meter);
-      reporter.start();
-      applyQueue.start();
-    }
+          @Override
+          public RoleReply promote(long callId, boolean force) {
+            return promoteOnRequest(callId, force);
+          }
+        });
+    // Every engine starts as a secondary; it becomes primary only through a promotion.
+    secondary = new SecondaryRole(core, epoch, destageListener, () -> stopping);
+    parts = secondary.parts();
 
     startMetering();
-    server = new EngineServer(settings.listenAddress(), new ConnectionDispatcher(parts), site);
+    dispatcher = new ConnectionDispatcher(() -> parts);
+    InetSocketAddress listen = settings.listenAddress();
+    if (listen.getPort() == 0 && reusePort > 0) {
+      listen = new InetSocketAddress(listen.getAddress(), reusePort);
+    }
+    server = new EngineServer(listen, dispatcher, site);
     InetSocketAddress bound = server.boundAddress();
-    String host = bound.getAddress().isAnyLocalAddress()
+    host = bound.getAddress().isAnyLocalAddress()
         ? InetAddress.getLocalHost().getCanonicalHostName() : bound.getAddress().getHostAddress();
-    record = new EngineRecord(site, host, bound.getPort(),
-        settings.primary() ? "primary" : "secondary", epoch);
+    port = bound.getPort();
+    record = new EngineRecord(site, host, port, "secondary", epoch);
     server.start();
     metrics = new EngineMetrics(site, this::status, meter);
     if (settings.metricsPort() > 0) {
@@ -223,9 +195,10 @@ public final class MirrorEngine implements Closeable {
           : bound.getAddress().getHostAddress(), settings.metricsPort());
     }
     registration = registry.register(record);
-    if (settings.primary()) {
-      primaryNode = registry.publishPrimary(record);
-      peerLink.start();
+    if (!tryPromote("at start")) {
+      watcher = new LeadershipWatch(zk, settings.layout(), site,
+          () -> tryPromote("the primary's registration is gone"));
+      watcher.start();
     }
     LOG.info("Site {}: engine serving at {} as {} (cluster {}, shard {}, epoch {}, cache {} "
         + "bytes)", site, record.address(), record.role(), settings.cluster(), settings.shard(),
@@ -234,11 +207,210 @@ public final class MirrorEngine implements Closeable {
   }
 
   /**
-   * BRIEF 5a.7: a secondary that stopped cleanly comes back in-sync only if ZooKeeper still
-   * shows it in-sync at the current epoch; after a crash it has lost its cache and is outdated.
+   * Becomes primary if this site may (in-sync at the current epoch, no primary registered;
+   * a new cluster's first term goes to the configured initial primary). Returns whether it is.
+   */
+  private boolean tryPromote(String occasion) {
+    try {
+      return promoteNow(occasion, false) != null || primary != null;
+    } catch (Leadership.NotEligibleException e) {
+      synchronized (roleLock) {
+        if (!e.getMessage().equals(lastIneligibility)) {
+          lastIneligibility = e.getMessage();
+          LOG.info("Site {}: stays secondary ({}): {}", settings.site(), occasion,
+              e.getMessage());
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      LOG.warn("Site {}: promotion attempt failed ({}): {}", settings.site(), occasion,
+          e.toString());
+      return false;
+    }
+  }
+
+  /** Promotes this site now; null if it is stopping or already primary. */
+  private Leadership.Promotion promoteNow(String occasion, boolean force) throws IOException {
+    synchronized (roleLock) {
+      if (stopping || primary != null) {
+        return null;
+      }
+      long started = System.nanoTime();
+      Leadership.Promotion promotion = leadership.promote(record, settings.peerSite(),
+          settings.primary(), force);
+      SyncStates.Standing before = promotion.before();
+      if (force && (before.state() != SyncStates.State.IN_SYNC || before.epoch() != epoch)) {
+        LOG.warn("Site {}: FORCED promotion of a site that was {} at epoch {} (current epoch "
+            + "{}): whatever {} acknowledged after that is not here", settings.site(),
+            before.state().text(), before.epoch(), epoch, settings.peerSite());
+      }
+      try {
+        becomePrimary(promotion.epoch(), occasion, started);
+      } catch (IOException | RuntimeException e) {
+        LOG.error("Site {}: promoted at epoch {} but could not take the role; stopping",
+            settings.site(), promotion.epoch(), e);
+        Runtime.getRuntime().halt(4);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        Runtime.getRuntime().halt(4);
+      }
+      return promotion;
+    }
+  }
+
+  /** ctl failover --force (or a plain promotion request) on this engine. */
+  private RoleReply promoteOnRequest(long callId, boolean force) {
+    if (primary != null) {
+      return new RoleReply(callId, false, "site " + settings.site() + " is already primary at "
+          + "epoch " + epoch);
+    }
+    try {
+      Leadership.Promotion p = promoteNow(force ? "forced by the operator" : "asked by the "
+          + "operator", force);
+      if (p == null) {
+        return new RoleReply(callId, primary != null, "site " + settings.site()
+            + (primary != null ? " is primary at epoch " + epoch : " is stopping"));
+      }
+      SyncStates.Standing before = p.before();
+      String was = before.state().text() + " at epoch " + before.epoch();
+      return new RoleReply(callId, true, "site " + settings.site() + " is primary at epoch "
+          + p.epoch() + " (it was " + was + ")" + (before.state() == SyncStates.State.IN_SYNC
+              ? "" : "; what " + settings.peerSite() + " acknowledged after epoch "
+                  + before.epoch() + " may be missing"));
+    } catch (IOException e) {
+      return new RoleReply(callId, false, "site " + settings.site() + " was not promoted: "
+          + e.getMessage());
+    }
+  }
+
+  /**
+   * ctl failover / failback, planned: turn clients away, wait until the in-sync peer holds
+   * every entry, give up the role (the peer's watch promotes it), restart as a secondary.
+   * Clients reconnect to the new primary and resend what was not acknowledged.
+   */
+  private RoleReply handover(long callId, long timeoutMillis) {
+    String site = settings.site();
+    String peer = settings.peerSite();
+    PrimaryRole p = primary;
+    if (p == null || !serving) {
+      return new RoleReply(callId, false, "site " + site + " is not the serving primary");
+    }
+    long started = System.nanoTime();
+    try {
+      SyncStates.Standing standing = syncStates.read(peer);
+      if (standing.state() != SyncStates.State.IN_SYNC || standing.epoch() != epoch
+          || p.peerLink().mode() != PeerLink.Mode.LIVE) {
+        return new RoleReply(callId, false, "peer " + peer + " is " + standing.state().text()
+            + " at epoch " + standing.epoch() + " with the link " + p.peerLink().mode()
+            + ": a handover now would leave no in-sync site; wait until it is in-sync");
+      }
+      synchronized (roleLock) {
+        serving = false;
+        dispatcher.closeClients();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        // Twice, apart: a session may have been between its cache insert and its send.
+        for (int round = 0; round < 2; round++) {
+          while (!p.peerLink().caughtUp()) {
+            if (System.nanoTime() > deadline) {
+              serving = true;
+              return new RoleReply(callId, false, "peer " + peer + " did not acknowledge "
+                  + "everything within " + timeoutMillis + " ms; " + site + " stays primary");
+            }
+            Thread.sleep(5);
+          }
+          Thread.sleep(50);
+        }
+        long seq = p.peerLink().loggedSeq();
+        leadership.resign(site, epoch);
+        deposedOnce.set(true);
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        LOG.warn("Site {}: HANDED OVER the primary role of epoch {} to {} after {} ms (the peer "
+            + "holds every entry up to seq {}); restarting as a secondary", site, epoch, peer,
+            took, seq);
+        Thread restart = new Thread(() -> {
+          try {
+            Thread.sleep(200); // let the reply reach the operator first
+          } catch (InterruptedException e) {
+            return;
+          }
+          onDeposed.run();
+        }, "handover-" + site);
+        restart.setDaemon(true);
+        restart.start();
+        return new RoleReply(callId, true, "site " + site + " handed over after " + took
+            + " ms: " + peer + " holds every entry up to seq " + seq + " and takes the role; "
+            + site + " restarts as a secondary");
+      }
+    } catch (IOException e) {
+      serving = true;
+      return new RoleReply(callId, false, "handover from " + site + " failed: " + e.getMessage()
+          + "; it stays primary");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      serving = true;
+      return new RoleReply(callId, false, "handover from " + site + " interrupted");
+    }
+  }
+
+  /**
+   * The promotion is in ZooKeeper: stop taking the old primary's log, apply what it sent, and
+   * become primary at {@code newEpoch} with the reverse record as the record of what the old
+   * primary lacks (claims 5, 14-20).
+   */
+  private void becomePrimary(long newEpoch, String occasion, long startedNanos)
+      throws IOException, InterruptedException {
+    String site = settings.site();
+    dispatcher.closePeer();
+    DirtyRecord seed = null;
+    long seedSeq = 0;
+    if (secondary.replica().epoch() > 0 || secondary.applyQueue().pending() > 0) {
+      seed = secondary.handOver();
+      seedSeq = seed.resequence();
+    } else {
+      secondary.stop();
+    }
+    for (CachedFile f : table.all()) {
+      if (!f.closed()) {
+        // Its writer may come back (reopen); if not, its lease expires here.
+        f.owner(null);
+      }
+    }
+    // The previous run's unfinished files matter once, to the first role of this engine.
+    java.util.Collection<FileIdJournal.Entry> unfinished = replayed;
+    replayed = java.util.List.of();
+    PrimaryRole role = new PrimaryRole(core, newEpoch, seed, seedSeq, unfinished,
+        destageListener, () -> stopping, () -> serving);
+    epoch = newEpoch;
+    primary = role;
+    secondary = null;
+    serving = true;
+    parts = role.parts();
+    record = new EngineRecord(site, host, port, "primary", newEpoch);
+    try {
+      registration.setData(record.toBytes());
+    } catch (Exception e) {
+      throw new IOException("site " + site + ": cannot update its registration", e);
+    }
+    role.start();
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    LOG.warn("Site {}: PROMOTED to primary at epoch {} ({}; took {} ms, {} bytes in the record "
+        + "for {})", site, newEpoch, occasion, tookMillis, role.record().dirtyBytes(),
+        settings.peerSite());
+    if (watcher != null) {
+      watcher.stop();
+    }
+  }
+
+  /**
+   * BRIEF 5a.7: a site that stopped cleanly comes back in-sync only if ZooKeeper still shows
+   * it in-sync at the current epoch; after a crash it has lost its cache and is outdated.
    */
   private void reviewOwnSyncState(boolean cleanStop) throws IOException {
     SyncStates.Standing own = syncStates.read(settings.site());
+    if (own.version() < 0 && epoch == 0) {
+      LOG.info("Site {}: first start of a new cluster", settings.site());
+      return;
+    }
     boolean inSync = cleanStop && own.state() == SyncStates.State.IN_SYNC
         && own.epoch() == epoch;
     if (!inSync && own.state() != SyncStates.State.OUTDATED) {
@@ -270,16 +442,24 @@ public final class MirrorEngine implements Closeable {
   }
 
   /**
-   * BRIEF 5a.4 for a primary: SUSPENDED or LOST pauses every acknowledgment; back to SERVING,
-   * the epoch is read again and acknowledgments resume only if it is still this primary's.
+   * BRIEF 5a.4 for a primary: SUSPENDED pauses every acknowledgment; LOST gives up the role
+   * (clients are turned away and sent to find the primary); back to SERVING, the epoch is read
+   * again, and the role is resumed (or its znode taken back) only if nobody was promoted
+   * meanwhile. Otherwise this engine was deposed.
    */
   private void zooKeeperStandingChanged(ConnectionStatePolicy.Standing standing) {
     LOG.warn("Site {}: ZooKeeper standing is now {}", settings.site(), standing);
-    if (solo == null) {
+    if (primary == null) {
       return;
     }
     if (standing != ConnectionStatePolicy.Standing.SERVING) {
       solo.paused(true);
+      if (standing == ConnectionStatePolicy.Standing.LOST && serving) {
+        serving = false;
+        LOG.error("Site {}: ZooKeeper session lost: this primary gives up its role at epoch {} "
+            + "and turns clients away until it knows nobody took over", settings.site(), epoch);
+        dispatcher.closeClients();
+      }
       return;
     }
     // Curator's event thread must not block on ZooKeeper: re-read the epoch elsewhere.
@@ -287,6 +467,9 @@ public final class MirrorEngine implements Closeable {
       for (int attempt = 1; !stopping; attempt++) {
         try {
           resumeIfStillPrimary();
+          return;
+        } catch (Leadership.NotEligibleException e) {
+          deposed(e.getMessage());
           return;
         } catch (IOException e) {
           if (attempt == 1 || attempt % 20 == 0) {
@@ -303,48 +486,47 @@ public final class MirrorEngine implements Closeable {
     });
   }
 
-  private void resumeIfStillPrimary() throws IOException {
-    long current = new EpochStore(zk, settings.layout()).current();
-    if (current != epoch) {
-      LOG.error("Site {}: the epoch moved from {} to {} while ZooKeeper was away: this primary "
-          + "was superseded and acknowledges nothing more", settings.site(), epoch, current);
-      return;
-    }
+  private synchronized void resumeIfStillPrimary() throws IOException {
+    leadership.reclaim(record);
     solo.paused(false);
     solo.contact(System.nanoTime());
+    serving = true;
     table.all().forEach(CachedFile::soloChanged);
-    LOG.info("Site {}: ZooKeeper is back at epoch {}; acknowledgments resume", settings.site(),
-        epoch);
+    LOG.info("Site {}: ZooKeeper is back at epoch {}; still primary, acknowledgments resume",
+        settings.site(), epoch);
   }
 
   /**
-   * Renews the lease that lets this primary acknowledge without its peer: a cheap ZooKeeper read
-   * every sixth of the session timeout, timed from when it was sent (BRIEF 5a.4).
+   * Another site was promoted while this one was cut off: it acknowledges nothing more, turns
+   * clients away, and hands itself to the deposed handler (the engine main restarts it as a
+   * secondary, which comes back outdated and is caught up by the new primary).
    */
-  private void startLeaseKeeping() {
-    leaseKeeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "zk-lease-" + settings.site());
-      t.setDaemon(true);
-      return t;
-    });
-    long period = Math.max(100, settings.zk().sessionTimeoutMillis() / 6);
-    String path = settings.layout().epochPath();
-    leaseKeeper.scheduleWithFixedDelay(() -> {
-      long sent = System.nanoTime();
-      try {
-        zk.checkExists().forPath(path);
-      } catch (Exception e) {
-        if (solo.leaseHeld()) {
-          LOG.debug("Site {}: ZooKeeper lease check failed: {}", settings.site(), e.toString());
-        }
-        return;
-      }
-      if (solo.contact(sent)) {
-        LOG.warn("Site {}: ZooKeeper reached again; acknowledgments without the peer resume",
-            settings.site());
-        table.all().forEach(CachedFile::soloChanged);
-      }
-    }, period, period, TimeUnit.MILLISECONDS);
+  private void deposed(String why) {
+    if (deposedOnce.getAndSet(true)) {
+      return;
+    }
+    solo.paused(true);
+    serving = false;
+    dispatcher.closeClients();
+    LOG.error("Site {}: DEPOSED as primary of epoch {}: {}", settings.site(), epoch, why);
+    Thread t = new Thread(onDeposed, "deposed-" + settings.site());
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Listens on {@code port} when the configuration says any port (0): an engine restarted in
+   * place keeps the address clients and the peer knew. Call before {@link #start}.
+   */
+  public MirrorEngine reusePort(int port) {
+    this.reusePort = port;
+    return this;
+  }
+
+  /** What to do once deposed (default: stay fenced; the engine main restarts the engine). */
+  public MirrorEngine onDeposed(Runnable action) {
+    this.onDeposed = action;
+    return this;
   }
 
   /** Writes the usage facts to the journal before a destaged-range message is sent. */
@@ -365,43 +547,10 @@ public final class MirrorEngine implements Closeable {
     return metricsPort;
   }
 
-  /** Unmarks clean write-intent extents lazily, in batches. */
-  private void startIntentClearing() {
-    long period = Math.max(200, settings.records().intentClearDelayMillis() / 2);
-    maintenance.scheduleWithFixedDelay(() -> {
-      try {
-        intents.clearClean();
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("Site {}: clearing write intent failed, will retry: {}", settings.site(),
-            e.toString());
-      }
-    }, period, period, TimeUnit.MILLISECONDS);
-  }
-
-  /** Closes files whose writer has been gone longer than mirror.lease.timeout. */
-  private void startLeaseMonitor(NamespaceService namespace) {
-    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.leaseTimeoutMillis());
-    long period = Math.max(100, Math.min(1000, settings.leaseTimeoutMillis() / 4));
-    maintenance.scheduleWithFixedDelay(() -> {
-      try {
-        namespace.expireLeases(timeoutNanos);
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("Site {}: lease expiry failed, will retry: {}", settings.site(), e.toString());
-      }
-    }, period, period, TimeUnit.MILLISECONDS);
-  }
-
   private Destager newDestager(FaultPoints faults, DestageListener listener) {
     return new Destager(store, faults, listener, settings.destageThreads(),
         settings.destageBatchBytes(), settings.destageRetryInitialMillis(),
         settings.destageRetryMaxMillis(), settings.site());
-  }
-
-  /** A file closed and destaged at both sites is described by the stores alone from now on. */
-  private void forgetIfDone(CachedFile file) {
-    if (file.finished(true)) {
-      table.forget(file);
-    }
   }
 
   /**
@@ -411,6 +560,7 @@ public final class MirrorEngine implements Closeable {
   private void recoverJournal() throws IOException {
     Files.createDirectories(settings.stateDir());
     Map<Long, FileIdJournal.Entry> previous = FileIdJournal.replay(settings.stateDir());
+    replayed = java.util.List.copyOf(previous.values());
     for (FileIdJournal.Entry e : previous.values()) {
       try {
         if (store.statusOrNull(e.path()) != null) {
@@ -445,34 +595,43 @@ public final class MirrorEngine implements Closeable {
         dirty++;
       }
     }
-    return new EngineStatusReply(callId, settings.site(), record.role(), epoch, cache.used(),
-        cache.peak(), cache.capacity(), lag, dirty,
-        peerLink != null ? peerLink.connected() : replica.epoch() > 0,
-        peerLink != null ? peerLink.appliedSeq() : secondaryAppliedSeq(),
-        peerLink != null ? peerLink.loggedSeq() : replica.lastSeq(), recordStatus());
+    PrimaryRole p = primary;
+    SecondaryRole sec = secondary;
+    String role = p != null ? (serving ? "primary" : "primary-fenced") : "secondary";
+    if (p != null) {
+      PeerLink link = p.peerLink();
+      return new EngineStatusReply(callId, settings.site(), role, epoch, cache.used(),
+          cache.peak(), cache.capacity(), lag, dirty, link.connected(), link.appliedSeq(),
+          link.loggedSeq(), recordStatus(p));
+    }
+    ReplicaState replica = sec.replica();
+    DirtyRecord reverse = replica.reverse();
+    // The secondary's reverse record: what it received that the primary has not reported
+    // destaged (claims 14-17).
+    RecordStatus rs = new RecordStatus("follower", false, "", reverse.dirtyBytes(),
+        reverse.dirtyFiles().size(), reverse.pendingOps().size(), 0, 0, 0, 0);
+    return new EngineStatusReply(callId, settings.site(), role, epoch, cache.used(),
+        cache.peak(), cache.capacity(), lag, dirty, replica.epoch() > 0,
+        secondaryAppliedSeq(sec), replica.lastSeq(), rs);
   }
 
-  private RecordStatus recordStatus() {
-    if (peerLink == null) {
-      // The secondary's reverse record: what it received that the primary has not reported
-      // destaged (claims 14-17).
-      DirtyRecord reverse = replica.reverse();
-      return new RecordStatus("follower", false, "", reverse.dirtyBytes(),
-          reverse.dirtyFiles().size(), reverse.pendingOps().size(), 0, 0, 0, 0);
-    }
-    return new RecordStatus(peerLink.mode().name().toLowerCase(java.util.Locale.ROOT),
-        peerLink.solo(), peerLink.peerSyncState(), dirtyRecord.dirtyBytes(),
-        dirtyRecord.dirtyFiles().size(), dirtyRecord.pendingOps().size(),
-        intents.marked().size(), intents.zkWrites(), peerLink.resyncBytes(),
-        peerLink.resyncs());
+  private static RecordStatus recordStatus(PrimaryRole p) {
+    PeerLink link = p.peerLink();
+    DirtyRecord record = p.record();
+    IntentLog intents = p.intents();
+    return new RecordStatus(link.mode().name().toLowerCase(java.util.Locale.ROOT), link.solo(),
+        link.peerSyncState(), record.dirtyBytes(), record.dirtyFiles().size(),
+        record.pendingOps().size(), intents.marked().size(), intents.zkWrites(),
+        link.resyncBytes(), link.resyncs());
   }
 
   /**
    * The secondary's log position in its store: every entry up to it is applied (namespace) or
    * received (data, whose destage the lag counters report).
    */
-  private long secondaryAppliedSeq() {
-    long received = replica.lastSeq();
+  private static long secondaryAppliedSeq(SecondaryRole sec) {
+    long received = sec.replica().lastSeq();
+    ApplyQueue applyQueue = sec.applyQueue();
     return applyQueue.pending() == 0 && applyQueue.appliedSeq() <= received
         ? Math.max(received, applyQueue.appliedSeq()) : applyQueue.appliedSeq();
   }
@@ -503,10 +662,10 @@ public final class MirrorEngine implements Closeable {
   @Override
   public void close() throws IOException {
     stopping = true;
-    maintenance.shutdownNow();
-    if (leaseKeeper != null) {
-      leaseKeeper.shutdownNow();
+    if (watcher != null) {
+      watcher.stop();
     }
+    maintenance.shutdownNow();
     metering.shutdown();
     try {
       metering.awaitTermination(5, TimeUnit.SECONDS);
@@ -519,19 +678,23 @@ public final class MirrorEngine implements Closeable {
     if (server != null) {
       server.stop();
     }
-    if (peerLink != null) {
-      peerLink.stop();
+    PrimaryRole p = primary;
+    SecondaryRole sec = secondary;
+    if (p != null) {
+      p.stop();
+      if (leadership != null && serving) {
+        try {
+          leadership.resign(settings.site(), epoch);
+        } catch (IOException e) {
+          LOG.warn("Site {}: could not withdraw the primary znode: {}", settings.site(),
+              e.toString());
+        }
+      }
     }
-    closeQuietly(primaryNode);
     closeQuietly(registration);
-    if (applyQueue != null) {
-      applyQueue.stop();
-    }
-    if (reporter != null) {
-      reporter.stop();
-    }
-    if (ownDestage != null) {
-      ownDestage.stop();
+    boolean applied = sec == null || sec.applyQueue().pending() == 0;
+    if (sec != null) {
+      sec.stop();
     }
     if (destager != null) {
       destager.stop();
@@ -553,7 +716,7 @@ public final class MirrorEngine implements Closeable {
       store.close();
     }
     if (table != null && table.all().stream().allMatch(f -> f.undestagedBytes() == 0)
-        && (applyQueue == null || applyQueue.pending() == 0)) {
+        && applied && !deposedOnce.get()) {
       // Everything this site received is on its store: it may come back in-sync (5a.7).
       Files.write(settings.stateDir().resolve(CLEAN_STOP_MARKER), new byte[0]);
     }

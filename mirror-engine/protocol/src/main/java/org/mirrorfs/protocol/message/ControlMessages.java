@@ -94,4 +94,21 @@ public final class ControlMessages {
   /** The answer to a {@link UsageRequest}: the engine's site and its intervals, oldest first. */
   public record UsageReply(long callId, String site, ArrayList<UsageInterval> intervals)
       implements Reply {}
+
+  /**
+   * ctl failover / failback, planned: the primary stops taking client requests, waits until
+   * its peer holds every entry it logged (up to {@code timeoutMillis}), then gives up the role
+   * so the in-sync peer is promoted; it comes back as a secondary.
+   */
+  public record HandoverRequest(long callId, long timeoutMillis) implements Call {}
+
+  /**
+   * ctl failover --force when no primary is registered (BRIEF 5a.7, a double failure): the
+   * engine promotes itself; with {@code force} even if it is outdated (the operator accepts
+   * what it may lack).
+   */
+  public record PromoteRequest(long callId, boolean force) implements Call {}
+
+  /** What a handover or promotion did, in words for the operator. */
+  public record RoleReply(long callId, boolean done, String message) implements Reply {}
 }

@@ -15,7 +15,7 @@ public final class FileTable {
   private final Map<Long, CachedFile> byId = new ConcurrentHashMap<>();
   private final Map<String, CachedFile> byPath = new HashMap<>();
   private final FileIdJournal journal;
-  private final SoloState solo;
+  private volatile SoloState solo;
   private volatile java.util.function.LongConsumer onForget = id -> { };
 
   public FileTable(FileIdJournal journal) {
@@ -26,6 +26,15 @@ public final class FileTable {
   public FileTable(FileIdJournal journal, SoloState solo) {
     this.journal = journal;
     this.solo = solo;
+  }
+
+  /**
+   * A promoted secondary's table becomes a primary's: its files (and later ones) acknowledge
+   * by {@code state}'s rules from now on.
+   */
+  public synchronized void soloState(SoloState state) {
+    this.solo = state;
+    byId.values().forEach(f -> f.soloState(state));
   }
 
   /** Told the id of every file this table forgets (finished, deleted or overwritten). */

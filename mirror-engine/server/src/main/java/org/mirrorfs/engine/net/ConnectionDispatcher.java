@@ -3,6 +3,7 @@ package org.mirrorfs.engine.net;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.mirrorfs.coordination.EngineRecord;
 import org.mirrorfs.coordination.EngineRegistry;
 import org.mirrorfs.engine.EngineConfigKeys;
@@ -51,54 +52,92 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
       // secondary
       ReplicaState replica, ApplyQueue applyQueue, DestageReporter reporter,
       // both
-      UsageMeter meter) {}
+      UsageMeter meter,
+      // false while a primary has given up its role (ZooKeeper session lost): clients are
+      // turned away until it has its role back
+      java.util.function.BooleanSupplier serving,
+      RoleControl roles) {}
 
-  private final Parts parts;
+  private final Supplier<Parts> roleParts;
   private final Object peerLock = new Object();
   private FrameChannel currentPeer;
+  private Thread currentPeerThread;
+  private final java.util.Set<FrameChannel> clients =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Set at promotion: no peer link is taken from now on. */
+  private boolean peerClosed;
 
-  public ConnectionDispatcher(Parts parts) {
-    this.parts = parts;
+  /** {@code roleParts} gives the parts of the engine's current role (it changes at promotion). */
+  public ConnectionDispatcher(Supplier<Parts> roleParts) {
+    this.roleParts = roleParts;
+  }
+
+  /**
+   * Closes the link from the (old) primary and waits until its session has ended: nothing more
+   * is received from it.
+   */
+  public void closePeer() throws InterruptedException {
+    FrameChannel ch;
+    Thread t;
+    synchronized (peerLock) {
+      peerClosed = true;
+      ch = currentPeer;
+      t = currentPeerThread;
+      currentPeer = null;
+      currentPeerThread = null;
+    }
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // closing
+      }
+    }
+    if (t != null && t != Thread.currentThread()) {
+      t.join(10_000);
+    }
   }
 
   @Override
   public void serve(FrameChannel ch) throws Exception {
+    Parts parts = roleParts.get();
     EngineSettings s = parts.settings();
+    boolean primary = parts.peerLink() != null;
     Frame first = ch.read((m, n) -> {
       throw new ProtocolException("a handshake carries no payload");
     });
     Message m = first.message();
     if (!(m instanceof Hello hello)) {
-      refuse(ch, "the first frame must be Hello, not " + m.getClass().getSimpleName());
+      refuse(parts, ch, "the first frame must be Hello, not " + m.getClass().getSimpleName());
       return;
     }
     if (!ProtocolVersion.isSupported(hello.protocolVersion())) {
-      refuse(ch, "protocol version " + hello.protocolVersion() + " is not supported by engine "
+      refuse(parts, ch, "protocol version " + hello.protocolVersion() + " is not supported by engine "
           + s.site() + " (supports " + ProtocolVersion.LOWEST_COMPATIBLE + ".."
           + ProtocolVersion.CURRENT + ")");
       return;
     }
     if (!s.cluster().equals(hello.cluster()) || s.shard() != hello.shard()) {
-      refuse(ch, "connection for cluster '" + hello.cluster() + "' shard " + hello.shard()
+      refuse(parts, ch, "connection for cluster '" + hello.cluster() + "' shard " + hello.shard()
           + " reached engine " + s.site() + " of cluster '" + s.cluster() + "' shard "
           + s.shard());
       return;
     }
     switch (hello.kind()) {
-      case CLIENT -> serveClient(ch);
+      case CLIENT -> serveClient(parts, ch);
       case CONTROL -> {
-        ch.write(s.shard(), parts.epoch(), new HelloOk(s.site(), parts.epoch(), s.primary(), 0,
+        ch.write(s.shard(), parts.epoch(), new HelloOk(s.site(), parts.epoch(), primary, 0,
             parts.incarnation()));
         new ControlSession(ch, s.shard(), parts.epoch(), parts.status(), parts.faults(),
-            parts.store(), s.site(), parts.meter()).run();
+            parts.store(), s.site(), parts.meter(), parts.roles()).run();
       }
-      case PEER -> servePeer(ch, hello, first.epoch());
+      case PEER -> servePeer(parts, ch, hello, first.epoch());
     }
   }
 
-  private void serveClient(FrameChannel ch) throws IOException {
+  private void serveClient(Parts parts, FrameChannel ch) throws IOException {
     EngineSettings s = parts.settings();
-    if (!s.primary()) {
+    if (parts.peerLink() == null || !parts.serving().getAsBoolean()) {
       Optional<EngineRecord> primary = parts.registry().primary();
       ch.write(s.shard(), parts.epoch(), new NotPrimary(s.site(),
           primary.map(EngineRecord::site).orElse(""),
@@ -108,25 +147,42 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
     }
     ch.write(s.shard(), parts.epoch(), new HelloOk(s.site(), parts.epoch(), true, 0,
         parts.incarnation()));
-    new ClientSession(ch, s.shard(), parts.epoch(), parts.cache(), parts.table(),
-        parts.destager(), parts.peerLink(), parts.namespace(), parts.reads()).run();
+    clients.add(ch);
+    try {
+      new ClientSession(ch, s.shard(), parts.epoch(), parts.cache(), parts.table(),
+          parts.destager(), parts.peerLink(), parts.namespace(), parts.reads()).run();
+    } finally {
+      clients.remove(ch);
+    }
   }
 
-  private void servePeer(FrameChannel ch, Hello hello, long epoch) throws Exception {
+  /** Closes every client connection (a primary giving up its role): writers go elsewhere. */
+  public void closeClients() {
+    for (FrameChannel ch : clients) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // closing
+      }
+    }
+  }
+
+  private void servePeer(Parts parts, FrameChannel ch, Hello hello, long epoch)
+      throws Exception {
     EngineSettings s = parts.settings();
-    if (s.primary()) {
-      refuse(ch, "engine " + s.site() + " is the primary and takes no peer link");
+    if (parts.peerLink() != null) {
+      refuse(parts, ch, "engine " + s.site() + " is the primary and takes no peer link");
       return;
     }
     if (!s.peerSite().equals(hello.site())) {
-      refuse(ch, "site '" + hello.site() + "' is not the peer of engine " + s.site()
+      refuse(parts, ch, "site '" + hello.site() + "' is not the peer of engine " + s.site()
           + " (expected '" + s.peerSite() + "')");
       return;
     }
     Optional<EngineRecord> primary = parts.registry().primary();
     if (primary.isEmpty() || !primary.get().site().equals(hello.site())
         || primary.get().epoch() != epoch) {
-      refuse(ch, "site '" + hello.site() + "' at epoch " + epoch
+      refuse(parts, ch, "site '" + hello.site() + "' at epoch " + epoch
           + " is not the registered primary (registry: " + primary.map(
               p -> p.site() + " at epoch " + p.epoch()).orElse("none") + ")");
       return;
@@ -134,7 +190,7 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
     // Claim 6: a secondary run as a service mirrors only the tenants it is configured for.
     // Checked before anything changes here (no epoch followed, nothing received or metered).
     if (hello.tenant() == null || hello.tenant().isEmpty() || !s.serves(hello.tenant())) {
-      refuse(ch, "tenant '" + (hello.tenant() == null ? "" : hello.tenant())
+      refuse(parts, ch, "tenant '" + (hello.tenant() == null ? "" : hello.tenant())
           + "' of primary site '" + hello.site() + "' is not served by secondary site "
           + s.site() + " (" + EngineConfigKeys.TENANTS_SERVED + " = "
           + String.join(",", new java.util.TreeSet<>(s.tenantsServed())) + ")");
@@ -142,8 +198,13 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
     }
     FrameChannel previous;
     synchronized (peerLock) {
+      if (peerClosed) {
+        refuse(parts, ch, "engine " + s.site() + " is taking over as primary");
+        return;
+      }
       previous = currentPeer;
       currentPeer = ch;
+      currentPeerThread = Thread.currentThread();
     }
     if (previous != null) {
       previous.close();
@@ -167,7 +228,7 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
         parts.destager(), parts.applyQueue(), parts.faults(), parts.meter()).run();
   }
 
-  private void refuse(FrameChannel ch, String reason) throws IOException {
+  private void refuse(Parts parts, FrameChannel ch, String reason) throws IOException {
     LOG.warn("Site {}: refusing {}: {}", parts.settings().site(), ch.remote(), reason);
     ch.write(parts.settings().shard(), parts.epoch(), new Refused(reason));
   }

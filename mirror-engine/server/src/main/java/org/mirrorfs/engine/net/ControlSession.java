@@ -1,5 +1,7 @@
 package org.mirrorfs.engine.net;
 
+import org.mirrorfs.protocol.message.ControlMessages.HandoverRequest;
+import org.mirrorfs.protocol.message.ControlMessages.PromoteRequest;
 import java.io.IOException;
 import java.util.function.LongFunction;
 import java.util.ArrayList;
@@ -44,8 +46,11 @@ final class ControlSession {
   /** Made on the first manifest request: most control connections only ask for status. */
   private StoreManifest manifest;
 
+  private final RoleControl roles;
+
   ControlSession(FrameChannel channel, int shard, long epoch, LongFunction<Reply> status,
-      FaultPoints faults, BackingStore store, String site, UsageMeter meter) {
+      FaultPoints faults, BackingStore store, String site, UsageMeter meter, RoleControl roles) {
+    this.roles = roles;
     this.meter = meter;
     this.channel = channel;
     this.shard = shard;
@@ -76,6 +81,13 @@ final class ControlSession {
         reply = manifestPage(r);
       } else if (m instanceof UsageRequest r) {
         reply = usage(r);
+      } else if (m instanceof HandoverRequest r) {
+        LOG.warn("Site {}: handover requested by {}", site, channel.remote());
+        reply = roles.handover(r.callId(), r.timeoutMillis());
+      } else if (m instanceof PromoteRequest r) {
+        LOG.warn("Site {}: promotion{} requested by {}", site, r.force() ? " (forced)" : "",
+            channel.remote());
+        reply = roles.promote(r.callId(), r.force());
       } else {
         throw new ProtocolException("unexpected " + m.getClass().getSimpleName()
             + " on a control connection");

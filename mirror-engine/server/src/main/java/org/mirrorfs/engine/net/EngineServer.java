@@ -32,6 +32,8 @@ public final class EngineServer {
   public EngineServer(InetSocketAddress address, Handler handler, String site)
       throws IOException {
     this.server = ServerSocketChannel.open();
+    // An engine restarted in place (after a deposal or handover) binds its old port again.
+    server.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
     server.bind(address, 128);
     this.handler = handler;
     this.site = site;

@@ -144,6 +144,29 @@ public final class DirtyRecord {
         && Math.max(e.writtenEnd, e.claimedEnd) <= e.peerDestagedTo;
   }
 
+  /**
+   * Makes this record the first record of a new primary's log (a promoted secondary's reverse
+   * record becomes its record of what the old primary lacks): the pending entries are numbered
+   * 1..k in their order, each file's opening entry follows its renumbering, and nothing counts
+   * as applied yet. Returns k, where the new log continues.
+   */
+  public synchronized long resequence() {
+    TreeMap<Long, NamespaceOp> renumbered = new TreeMap<>();
+    Map<Long, Long> newSeq = new java.util.HashMap<>();
+    long n = 0;
+    for (Map.Entry<Long, NamespaceOp> op : pendingOps.entrySet()) {
+      newSeq.put(op.getKey(), ++n);
+      renumbered.put(n, op.getValue());
+    }
+    for (Entry e : files.values()) {
+      e.openSeq = newSeq.getOrDefault(e.openSeq, 0L);
+    }
+    pendingOps.clear();
+    pendingOps.putAll(renumbered);
+    peerAppliedSeq = 0;
+    return n;
+  }
+
   public synchronized long peerAppliedSeq() {
     return peerAppliedSeq;
   }

@@ -93,6 +93,13 @@ public final class IntentLog {
     }
   }
 
+  /** Marks every extent of a record this site takes over (a promotion), in one update. */
+  public void markAll(Set<Extent> extents) throws IOException {
+    if (!extents.isEmpty()) {
+      mark(new TreeSet<>(extents));
+    }
+  }
+
   private synchronized void mark(TreeSet<Extent> missing) throws IOException {
     missing.removeIf(marked::contains);
     if (missing.isEmpty()) {
@@ -217,7 +224,7 @@ public final class IntentLog {
     }
   }
 
-  static byte[] encode(Collection<Extent> extents) {
+  public static byte[] encode(Collection<Extent> extents) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 + 12 * extents.size());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(FORMAT);

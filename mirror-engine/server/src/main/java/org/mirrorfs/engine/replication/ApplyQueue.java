@@ -28,6 +28,8 @@ public final class ApplyQueue {
   private long committedSeq;
   private volatile long appliedSeq;
   private volatile boolean running = true;
+  /** An entry taken from the queue is being applied. */
+  private boolean busy;
 
   public ApplyQueue(OpApplier applier, LongConsumer applied, String site) {
     this.applier = applier;
@@ -73,6 +75,27 @@ public final class ApplyQueue {
     notifyAll();
   }
 
+  /**
+   * This site is being promoted: every entry it received may have been acknowledged by the old
+   * primary, so all are applied, committed or not (a retried call then finds its answer in the
+   * retry cache). Waits until the queue is empty.
+   */
+  public void applyEverything(long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    synchronized (this) {
+      committedSeq = Long.MAX_VALUE;
+      notifyAll();
+      while (!queue.isEmpty() || busy) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          LOG.error("{} namespace entries still unapplied at promotion", queue.size());
+          return;
+        }
+        wait(Math.min(left, 50));
+      }
+    }
+  }
+
   public long appliedSeq() {
     return appliedSeq;
   }
@@ -89,6 +112,7 @@ public final class ApplyQueue {
     while (running) {
       Entry e = queue.peekFirst();
       if (e != null && (!destructive(e.op()) || e.epoch() != epoch || e.seq() <= committedSeq)) {
+        busy = true;
         return queue.pollFirst();
       }
       wait();
@@ -118,6 +142,10 @@ public final class ApplyQueue {
       }
       appliedSeq = e.seq();
       applied.accept(e.seq());
+      synchronized (this) {
+        busy = false;
+        notifyAll();
+      }
     }
   }
 

@@ -60,6 +60,7 @@ final class PeerConnector {
   }
 
   private void run() {
+    soloIfPeerAlreadyOutdated();
     while (running) {
       try {
         FrameChannel ch = link.channel();
@@ -87,6 +88,27 @@ final class PeerConnector {
         }
         sleepQuietly(settings.peerRetryIntervalMillis());
       }
+    }
+  }
+
+  /**
+   * A primary promoted over a failed peer finds it already marked outdated at this epoch (the
+   * promotion's transaction did it): there is nothing to wait for before acknowledging alone.
+   */
+  private void soloIfPeerAlreadyOutdated() {
+    if (!settings.records().soloOnPeerLoss()) {
+      return;
+    }
+    try {
+      SyncStates.Standing peer = syncStates.read(settings.peerSite());
+      if (peer.state() == SyncStates.State.OUTDATED && peer.epoch() == epoch) {
+        everConnected = true;
+        link.peerSyncState(peer.state().text());
+        link.enterSolo();
+      }
+    } catch (IOException e) {
+      LOG.warn("Site {}: cannot read the sync state of {}: {}", settings.site(),
+          settings.peerSite(), e.toString());
     }
   }
 

@@ -144,6 +144,19 @@ public final class PeerLink {
     connector.start();
   }
 
+  /**
+   * A promoted secondary's log continues after the {@code seq} entries its seeded record holds
+   * (see DirtyRecord#resequence). Call before {@link #start}.
+   */
+  public void continueLogAfter(long seq) {
+    lock.lock();
+    try {
+      nextSeq = Math.max(nextSeq, seq);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Meters client bytes and operations as they enter the log (set before start). */
   public void meter(UsageMeter usageMeter) {
     this.meter = usageMeter;
@@ -589,7 +602,8 @@ public final class PeerLink {
 
   /** The peer has everything: record it in ZooKeeper (under the epoch check). */
   void markPeerInSync() throws IOException {
-    syncStates.set(settings.peerSite(), SyncStates.State.IN_SYNC, epoch);
+    syncStates.set(settings.peerSite(), SyncStates.State.IN_SYNC, epoch,
+        IntentLog.encode(java.util.List.of()));
     peerSyncState = SyncStates.State.IN_SYNC.text();
     LOG.info("Site {}: peer {} is in-sync (resync sent {} bytes in all since start)",
         settings.site(), settings.peerSite(), resyncBytes.get());
@@ -620,6 +634,16 @@ public final class PeerLink {
   }
 
   /** When the oldest entry still unacknowledged on {@code ch} was sent, or -1 if none. */
+  /** The peer is live and has acknowledged every entry logged so far. */
+  public boolean caughtUp() {
+    lock.lock();
+    try {
+      return channel != null && mode == Mode.LIVE && inFlight.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   long oldestUnacknowledgedNanos(FrameChannel ch) {
     lock.lock();
     try {

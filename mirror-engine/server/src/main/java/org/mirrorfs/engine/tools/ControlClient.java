@@ -1,5 +1,8 @@
 package org.mirrorfs.engine.tools;
 
+import org.mirrorfs.protocol.message.ControlMessages.HandoverRequest;
+import org.mirrorfs.protocol.message.ControlMessages.PromoteRequest;
+import org.mirrorfs.protocol.message.ControlMessages.RoleReply;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -83,6 +86,26 @@ public final class ControlClient implements Closeable {
     }
     throw new IOException("site " + site() + " answered a usage request with "
         + reply.getClass().getSimpleName());
+  }
+
+  /** Asks a primary to hand its role over (ctl failover); waits up to the timeout and more. */
+  public RoleReply handover(long timeoutMillis) throws IOException {
+    return roleReply(await(connection.call(new HandoverRequest(connection.nextCallId(),
+        timeoutMillis)).thenApply(Response::reply), timeoutMillis / 1000 + 30));
+  }
+
+  /** Asks an engine to promote itself while no primary is registered. */
+  public RoleReply promote(boolean force) throws IOException {
+    return roleReply(await(connection.call(new PromoteRequest(connection.nextCallId(), force))
+        .thenApply(Response::reply), 60));
+  }
+
+  private RoleReply roleReply(Object reply) throws IOException {
+    if (reply instanceof RoleReply r) {
+      return r;
+    }
+    throw new IOException("site " + site() + " answered with " + reply.getClass().getSimpleName()
+        + (reply instanceof ErrorReply e ? ": " + e.message() : ""));
   }
 
   /** The site of the engine at the other end, from its handshake. */

@@ -17,6 +17,7 @@ import org.mirrorfs.coordination.ZkSettings;
 import org.mirrorfs.engine.EngineConfigKeys;
 import org.mirrorfs.coordination.SyncStates;
 import org.mirrorfs.engine.store.ClientPaths;
+import org.mirrorfs.engine.tools.failover.FailoverCommand;
 import org.mirrorfs.engine.tools.usage.UsageCommand;
 import org.mirrorfs.engine.tools.verify.VerifyCommand;
 import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
@@ -46,6 +47,15 @@ public final class CtlMain {
       "                                         last. TIME: 2026-01-01T00:00:00Z or 2026-01-01",
       "                                         (UTC). --prices adds each line item's charge",
       "                                         and the total (docs/configuration.md)",
+      "  failover [--to S] [--timeout SECONDS]  planned: the primary turns clients away, waits",
+      "                                         until the in-sync other site holds every entry,",
+      "                                         and hands the role over; clients follow. Refused",
+      "                                         if that site is not in-sync",
+      "  failover --force --to S                no primary registered (both sites failed): ",
+      "                                         promote S even if outdated; without --force it",
+      "                                         shows each site's standing and the candidate",
+      "  failback [--timeout SECONDS]           hand the role back to mirror.primary once it",
+      "                                         is in-sync again",
       "  fault --site S --point P --action A    set a fault point on an engine started with",
       "                                         mirror.test.hooks.enabled (A: hold, release,",
       "                                         delay:<ms>)",
@@ -99,6 +109,9 @@ public final class CtlMain {
     String action = null;
     String path = "/";
     long waitQuietMillis = VerifyCommand.Options.DEFAULT_WAIT_QUIET_MILLIS;
+    String toText = null;
+    boolean force = false;
+    long timeoutMillis = 120_000;
     String tenant = null;
     long from = 0;
     long to = Long.MAX_VALUE;
@@ -120,13 +133,16 @@ public final class CtlMain {
           conf.addResource(new Path(f.getAbsolutePath()));
         }
         case "--site" -> site = value(args, ++i, "--site");
+        case "--force" -> force = true;
+        case "--timeout" -> timeoutMillis = seconds(value(args, ++i, "--timeout"), "--timeout");
         case "--point" -> point = value(args, ++i, "--point");
         case "--action" -> action = value(args, ++i, "--action");
         case "--path" -> path = clientPath(value(args, ++i, "--path"));
-        case "--wait-quiet" -> waitQuietMillis = seconds(value(args, ++i, "--wait-quiet"));
+        case "--wait-quiet" -> waitQuietMillis = seconds(value(args, ++i, "--wait-quiet"),
+            "--wait-quiet");
         case "--tenant" -> tenant = value(args, ++i, "--tenant");
         case "--from" -> from = time(value(args, ++i, "--from"), "--from");
-        case "--to" -> to = time(value(args, ++i, "--to"), "--to");
+        case "--to" -> toText = value(args, ++i, "--to");
         case "--format" -> {
           format = value(args, ++i, "--format");
           if (!List.of("table", "csv", "json").contains(format)) {
@@ -143,6 +159,11 @@ public final class CtlMain {
           }
         }
       }
+    }
+    // --to is a time for usage and a site for failover.
+    String toSite = command.startsWith("fail") ? toText : null;
+    if (toText != null && command.equals("usage")) {
+      to = time(toText, "--to");
     }
     String cluster = conf.getTrimmed(EngineConfigKeys.CLUSTER, EngineConfigKeys.CLUSTER_DEFAULT);
     int shard = conf.getInt(EngineConfigKeys.SHARD, EngineConfigKeys.SHARD_DEFAULT);
@@ -167,6 +188,23 @@ public final class CtlMain {
         return new UsageCommand(zk, cluster, shard, new UsageCommand.Options(tenant, from, to,
             format, prices, site), out).run();
       }
+      case "failover", "failback" -> {
+        List<String> sites = List.of(conf.getTrimmedStrings(EngineConfigKeys.SITES));
+        if (sites.size() != 2) {
+          throw new UsageException(EngineConfigKeys.SITES + " must name the two sites");
+        }
+        String target = command.equals("failback")
+            ? conf.getTrimmed(EngineConfigKeys.PRIMARY) : toSite;
+        if (command.equals("failback") && (target == null || force)) {
+          throw new UsageException("failback hands the role to " + EngineConfigKeys.PRIMARY
+              + " (set it) and takes no --force");
+        }
+        if (target != null && !sites.contains(target)) {
+          throw new UsageException("--to " + target + " is not one of " + sites);
+        }
+        return new FailoverCommand(zk, cluster, shard, sites,
+            new FailoverCommand.Options(target, force, timeoutMillis), out, err).run();
+      }
       case "fault" -> {
         if (site == null || point == null || action == null) {
           throw new UsageException("fault needs --site, --point and --action\n\n" + USAGE);
@@ -185,7 +223,7 @@ public final class CtlMain {
     return args[i];
   }
 
-  private static long seconds(String text) throws UsageException {
+  private static long seconds(String text, String flag) throws UsageException {
     try {
       long s = Long.parseLong(text.trim());
       if (s < 0 || s > 86_400) {
@@ -193,7 +231,7 @@ public final class CtlMain {
       }
       return s * 1000;
     } catch (NumberFormatException e) {
-      throw new UsageException("--wait-quiet takes whole seconds from 0 to 86400, not '"
+      throw new UsageException(flag + " takes whole seconds from 0 to 86400, not '"
           + text + "'");
     }
   }
