@@ -397,6 +397,7 @@ final class MirrorOutputStream extends OutputStream
           + "old primary and were lost in the failover: the new primary holds "
           + reply.length() + " bytes"));
     }
+    ring.release(ackedNow);
     for (int i = 0; i < ring.retained(); i++) {
       int index = ring.retainedIndex(i);
       try {
