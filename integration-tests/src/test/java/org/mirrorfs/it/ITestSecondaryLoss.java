@@ -316,8 +316,12 @@ class ITestSecondaryLoss extends PrivateClusterTest {
     long heldBefore = cluster.status(SECONDARY).loggedSeq();
     // The peer gets the delete; the primary stops before applying it and before answering.
     cluster.fault(PRIMARY, FaultPoints.NAMESPACE_APPLY, "hold");
+    // A client that gives up on the primary before it comes back: one that waited would resend
+    // the delete to the restarted primary, which (never having applied it) would run it.
+    org.apache.hadoop.conf.Configuration shortFailover = cluster.clientConf();
+    shortFailover.set("mirror.client.failover.timeout", "5s");
     CompletableFuture<Boolean> delete = CompletableFuture.supplyAsync(() -> {
-      try (FileSystem other = cluster.newClient()) {
+      try (FileSystem other = cluster.newClient(shortFailover)) {
         return other.delete(victim, false);
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);

@@ -189,7 +189,12 @@ class TestMessageRegistry {
         .isEqualTo(first + 1);
     assertThat(kryo.getRegistration(ControlMessages.UsageReply.class).getId())
         .isEqualTo(first + 2);
-    assertThat(ordered()[ordered().length - 1]).isEqualTo(ControlMessages.UsageReply.class);
+    // Protocol 4's failover block follows the usage block, and is last.
+    assertThat(kryo.getRegistration(ClientMessages.ReopenRequest.class).getId())
+        .isEqualTo(first + 3);
+    assertThat(kryo.getRegistration(ClientMessages.ReopenReply.class).getId())
+        .isEqualTo(first + 4);
+    assertThat(ordered()[ordered().length - 1]).isEqualTo(ClientMessages.ReopenReply.class);
     java.util.ArrayList<ControlMessages.UsageInterval> list = new java.util.ArrayList<>();
     list.add(new ControlMessages.UsageInterval("acme", 1, 2, 3, 4, 5, 6, 7, 8, 9, true));
     Output out = new Output(256, -1);
