@@ -87,19 +87,6 @@ final class EngineClient implements Closeable {
     return connects.get();
   }
 
-  String cluster() {
-    return settings.cluster();
-  }
-
-  /** The current connection to the primary, connecting first if there is none that works. */
-  EngineConnection connection(String action) throws IOException {
-    EngineConnection c = connection;
-    if (c != null && c.isOpen()) {
-      return c;
-    }
-    return reconnect(c, deadline(), action, c == null ? null : c.failure());
-  }
-
   long deadline() {
     return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.failoverTimeoutMillis());
   }

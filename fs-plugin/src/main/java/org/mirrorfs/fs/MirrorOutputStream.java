@@ -163,7 +163,7 @@ final class MirrorOutputStream extends OutputStream
         try {
           streamCall(id -> new SyncRequest(id, fileId, offset), "hsync", offset);
         } catch (IOException e) {
-          stats.incrementCounter(StreamStatisticNames.STREAM_WRITE_EXCEPTIONS);
+          countFailure(e);
           throw e;
         }
       }
@@ -193,7 +193,7 @@ final class MirrorOutputStream extends OutputStream
       try {
         streamCall(id -> new CloseRequest(id, clientId, fileId, length), "close", length);
       } catch (IOException e) {
-        stats.incrementCounter(StreamStatisticNames.STREAM_WRITE_EXCEPTIONS);
+        countFailure(e);
         throw e;
       }
     } finally {
@@ -214,12 +214,20 @@ final class MirrorOutputStream extends OutputStream
       throws IOException {
     org.mirrorfs.protocol.message.Call call = factory.make(client.nextCallId());
     String what = action + " " + path;
+    long deadline = 0;
     while (true) {
       EngineConnection c = currentConnection();
       try {
         client.callOnce(c, call, what);
         return;
       } catch (EngineClient.ConnectionLost e) {
+        if (deadline == 0) {
+          deadline = client.deadline();
+        } else if (System.nanoTime() - deadline > 0) {
+          throw fatal(new IOException(what + " on mirror://" + settings.cluster()
+              + ": no answer from the primary within " + ClientConfigKeys.FAILOVER_TIMEOUT
+              + " = " + settings.failoverTimeoutMillis() + " ms: " + e.getMessage(), e));
+        }
         connectionLost(c, e);
       }
       try {
@@ -406,6 +414,18 @@ final class MirrorOutputStream extends OutputStream
         throw new EngineClient.ConnectionLost(what + ": resending to " + c.describe() + ": "
             + e.getMessage(), e);
       }
+    }
+  }
+
+  /** Counts a failed hsync or close, unless it is the stream's failure, counted already. */
+  private void countFailure(IOException e) {
+    lock.lock();
+    try {
+      if (e != failure) {
+        stats.incrementCounter(StreamStatisticNames.STREAM_WRITE_EXCEPTIONS);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
