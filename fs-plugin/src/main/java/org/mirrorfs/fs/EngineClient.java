@@ -67,7 +67,6 @@ final class EngineClient implements Closeable {
   private final PrimaryLocator locator;
   private final ClientSettings settings;
   private final AtomicLong nextCallId = new AtomicLong(1);
-  private final AtomicLong connects = new AtomicLong();
   private final ReentrantLock connectLock = new ReentrantLock();
   private volatile EngineConnection connection;
   private volatile boolean closed;
@@ -80,11 +79,6 @@ final class EngineClient implements Closeable {
   /** The next call id of this client; ids are never reused by one client. */
   long nextCallId() {
     return nextCallId.getAndIncrement();
-  }
-
-  /** Connections made so far (the first one included); tests count reconnects with it. */
-  long connects() {
-    return connects.get();
   }
 
   long deadline() {
@@ -129,7 +123,6 @@ final class EngineClient implements Closeable {
         try {
           c = locator.connect();
           connection = c;
-          connects.incrementAndGet();
           if (broken != null) {
             LOG.info("mirror://{}: reconnected to the primary, {}, after {} attempt(s) "
                 + "in {} ms ({}: {})", settings.cluster(), c.describe(), attempts,
