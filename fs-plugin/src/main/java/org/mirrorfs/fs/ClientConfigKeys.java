@@ -56,4 +56,13 @@ public final class ClientConfigKeys {
   /** Directory listing page size. */
   public static final String LIST_PAGE = "mirror.client.list.page";
   public static final int LIST_PAGE_DEFAULT = 1000;
+
+  /**
+   * How long a client keeps trying to reach the primary again after its connection broke or
+   * the engine said it is no longer the primary (a failover): namespace calls are resent with
+   * their call id, writers reopen their files and resend what was not acknowledged, readers
+   * read on. hflush, hsync and close wait through it. Also bounds the first connection.
+   */
+  public static final String FAILOVER_TIMEOUT = "mirror.client.failover.timeout";
+  public static final long FAILOVER_TIMEOUT_DEFAULT_MS = 60_000;
 }

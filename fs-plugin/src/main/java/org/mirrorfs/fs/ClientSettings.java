@@ -21,7 +21,8 @@ public record ClientSettings(
     int readChunk,
     long callTimeoutMillis,
     int connectTimeoutMillis,
-    int listPage) {
+    int listPage,
+    long failoverTimeoutMillis) {
 
   public static ClientSettings from(Configuration conf, String cluster) {
     long packet = conf.getLongBytes(PACKET_SIZE, PACKET_SIZE_DEFAULT);
@@ -55,11 +56,18 @@ public record ClientSettings(
         conf.getBoolean(HSYNC_AS_HFLUSH, HSYNC_AS_HFLUSH_DEFAULT), (int) packet, window,
         (int) chunk,
         millis(conf, CALL_TIMEOUT, CALL_TIMEOUT_DEFAULT_MS),
-        (int) millis(conf, CONNECT_TIMEOUT, CONNECT_TIMEOUT_DEFAULT_MS), page);
+        (int) millis(conf, CONNECT_TIMEOUT, CONNECT_TIMEOUT_DEFAULT_MS), page,
+        millis(conf, FAILOVER_TIMEOUT, FAILOVER_TIMEOUT_DEFAULT_MS));
   }
 
   private static long millis(Configuration conf, String key, long defaultMillis) {
-    long v = conf.getTimeDuration(key, defaultMillis, TimeUnit.MILLISECONDS);
+    long v;
+    try {
+      v = conf.getTimeDuration(key, defaultMillis, TimeUnit.MILLISECONDS);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " is not a time duration (e.g. 60s): '"
+          + conf.get(key) + "'", e);
+    }
     if (v <= 0 || v > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(key + " must be > 0 and at most " + Integer.MAX_VALUE
           + " ms, was '" + conf.get(key) + "'");

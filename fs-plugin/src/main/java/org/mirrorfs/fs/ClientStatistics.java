@@ -19,7 +19,8 @@ final class ClientStatistics {
 
   /** Counters of an output stream. */
   static final String[] OUTPUT_COUNTERS = {STREAM_WRITE_BYTES, STREAM_WRITE_OPERATIONS,
-      STREAM_WRITE_PACKETS, STREAM_WRITE_WINDOW_FULL, STREAM_WRITE_EXCEPTIONS};
+      STREAM_WRITE_PACKETS, STREAM_WRITE_WINDOW_FULL, STREAM_WRITE_EXCEPTIONS,
+      STREAM_WRITE_REOPENS};
 
   /** Operations of an output stream tracked with count and duration (ms). */
   static final String[] OUTPUT_DURATIONS = {OP_HFLUSH, OP_HSYNC};

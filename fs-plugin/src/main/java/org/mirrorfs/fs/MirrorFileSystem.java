@@ -30,7 +30,6 @@ import org.apache.hadoop.util.functional.CallableRaisingIOE;
 import org.apache.hadoop.util.DataChecksum;
 import org.apache.hadoop.util.Progressable;
 import org.mirrorfs.protocol.AckMode;
-import org.mirrorfs.protocol.client.EngineConnection;
 import org.mirrorfs.protocol.client.Response;
 import org.mirrorfs.protocol.message.ClientMessages.AppendReply;
 import org.mirrorfs.protocol.message.ClientMessages.AppendRequest;
@@ -87,8 +86,7 @@ public class MirrorFileSystem extends FileSystem
     setConf(conf);
     uri = URI.create(SCHEME + "://" + cluster);
     clientId = UUID.randomUUID().toString();
-    client = new EngineClient(new PrimaryLocator(settings, clientId),
-        settings.callTimeoutMillis());
+    client = new EngineClient(new PrimaryLocator(settings, clientId), settings);
     workingDir = makeQualified(new Path("/user", System.getProperty("user.name", "mirror")));
   }
 
@@ -134,12 +132,12 @@ public class MirrorFileSystem extends FileSystem
     FsPermission masked = (permission == null ? FsPermission.getFileDefault() : permission)
         .applyUMask(FsPermission.getUMask(getConf()));
     return writeOp(OP_CREATE, () -> {
-      EngineConnection connection = client.connection();
-      Response r = client.call(connection, id -> new CreateRequest(id, clientId, path,
-          overwrite, masked.toShort(), mode.configName(), replication, blockSize),
+      EngineClient.Answer a = client.callAndConnection(id -> new CreateRequest(id, clientId,
+          path, overwrite, masked.toShort(), mode.configName(), replication, blockSize),
           "create " + f);
-      long fileId = ((CreateReply) r.reply()).fileId();
-      return new FSDataOutputStream(new MirrorOutputStream(client, connection, settings,
+      long fileId = ((CreateReply) a.response().reply()).fileId();
+      // The session that answered owns the file: the stream writes on that connection.
+      return new FSDataOutputStream(new MirrorOutputStream(client, a.connection(), settings,
           clientId, path, fileId, 0, iostats), statistics);
     });
   }
@@ -160,11 +158,10 @@ public class MirrorFileSystem extends FileSystem
       throws IOException {
     String path = pathOf(f);
     return writeOp(OP_APPEND, () -> {
-      EngineConnection connection = client.connection();
-      Response r = client.call(connection, id -> new AppendRequest(id, clientId, path,
-          settings.ackMode().configName()), "append " + f);
-      AppendReply reply = (AppendReply) r.reply();
-      return new FSDataOutputStream(new MirrorOutputStream(client, connection, settings,
+      EngineClient.Answer a = client.callAndConnection(id -> new AppendRequest(id, clientId,
+          path, settings.ackMode().configName()), "append " + f);
+      AppendReply reply = (AppendReply) a.response().reply();
+      return new FSDataOutputStream(new MirrorOutputStream(client, a.connection(), settings,
           clientId, path, reply.fileId(), reply.length(), iostats), statistics,
           reply.length());
     });

@@ -19,6 +19,12 @@ public final class MirrorStatisticNames {
    */
   public static final String STREAM_WRITE_WINDOW_FULL = "stream_write_window_full";
 
+  /**
+   * Count of times an output stream took its file up again on a new connection to the primary
+   * (its connection broke, or a failover) and resent what was not acknowledged: {@value}.
+   */
+  public static final String STREAM_WRITE_REOPENS = "stream_write_reopens";
+
   /** Count and duration of the read requests an input stream sent to the primary: {@value}. */
   public static final String STREAM_READ_ENGINE_REQUEST = "stream_read_engine_request";
 }

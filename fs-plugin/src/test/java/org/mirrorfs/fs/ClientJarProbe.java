@@ -18,6 +18,8 @@ public final class ClientJarProbe {
     Configuration conf = new Configuration();
     conf.set("mirror.engines", "127.0.0.1:1");
     conf.set("mirror.client.connect.timeout", "2s");
+    // A client keeps trying to reach a primary for this long before a call fails.
+    conf.set("mirror.client.failover.timeout", "1s");
     FileSystem fs = FileSystem.get(URI.create("mirror://probe/"), conf);
     String source = fs.getClass().getProtectionDomain().getCodeSource().getLocation().toString();
     if (!fs.getClass().getName().equals("org.mirrorfs.fs.MirrorFileSystem")

@@ -157,4 +157,20 @@ public final class EngineConfigKeys {
   public static final int METRICS_PORT_DEFAULT = 0;
   /** Per site: overrides {@link #METRICS_PORT} (two engines sharing one file and one host). */
   public static final String SITE_METRICS_PORT = "metrics.port";
+
+  // ---- the retry cache (docs/configuration.md, "Retry cache") ----
+
+  /**
+   * Most answers of applied namespace operations each engine keeps for retried calls (BRIEF
+   * 5a.1); the oldest go first.
+   */
+  public static final String RETRY_CACHE_ENTRIES = "mirror.retry.cache.entries";
+  public static final int RETRY_CACHE_ENTRIES_DEFAULT = 100_000;
+
+  /**
+   * How long an answer is kept for a retried call. Keep it well above the clients'
+   * mirror.client.failover.timeout (60 s by default).
+   */
+  public static final String RETRY_CACHE_AGE = "mirror.retry.cache.age";
+  public static final long RETRY_CACHE_AGE_DEFAULT_MS = 600_000;
 }

@@ -43,7 +43,8 @@ public record EngineSettings(
     RecordSettings records,
     MeteringSettings metering,
     int metricsPort,
-    Configuration hadoopConf) {
+    Configuration hadoopConf,
+    org.mirrorfs.engine.namespace.RetryCache.Settings retryCache) {
 
   /** What a cluster id and a tenant name may look like. */
   static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
@@ -131,7 +132,8 @@ public record EngineSettings(
         positiveMillis(conf, PEER_RETRY_INTERVAL, PEER_RETRY_INTERVAL_DEFAULT_MS),
         positiveMillis(conf, LEASE_TIMEOUT, LEASE_TIMEOUT_DEFAULT_MS),
         conf.getBoolean(TEST_HOOKS, TEST_HOOKS_DEFAULT), RecordSettings.from(conf, site),
-        MeteringSettings.from(conf, site), metricsPort(conf, site), conf);
+        MeteringSettings.from(conf, site), metricsPort(conf, site), conf,
+        org.mirrorfs.engine.namespace.RetryCache.Settings.from(conf, site));
   }
 
   private static int metricsPort(Configuration conf, String site) {

@@ -95,11 +95,24 @@ public final class EngineConnection implements Closeable {
     return hello;
   }
 
+  /** "engine &lt;site&gt; at &lt;address&gt;", for messages. */
+  public String describe() {
+    return "engine " + hello.site() + " at " + channel.remote();
+  }
+
+  /**
+   * A call id of this connection, for single-connection users (ctl). A client that resends
+   * calls on a new connection after a failover numbers its calls itself, once per client, so
+   * a retried call keeps its (client id, call id) (BRIEF 5a.1).
+   */
   public long nextCallId() {
     return nextCallId.getAndIncrement();
   }
 
-  /** Sends a call (built with {@link #nextCallId()}) and returns its reply when it comes. */
+  /**
+   * Sends a call and returns its reply when it comes. The future fails with an IOException
+   * only when the connection breaks (or is closed); an engine's error is an ErrorReply.
+   */
   public CompletableFuture<Response> call(Call call) {
     CompletableFuture<Response> future = new CompletableFuture<>();
     IOException failed = failure.get();
@@ -137,12 +150,25 @@ public final class EngineConnection implements Closeable {
     }
   }
 
+  /**
+   * Delivers the acknowledgments of {@code fileId} to {@code listener}. Registering on a
+   * connection that has already broken tells the listener at once.
+   */
   public void register(long fileId, StreamListener listener) {
     streams.put(fileId, listener);
+    IOException failed = failure.get();
+    if (failed != null && streams.remove(fileId, listener)) {
+      listener.connectionLost(this, failed);
+    }
   }
 
   public void unregister(long fileId) {
     streams.remove(fileId);
+  }
+
+  /** Unregisters {@code fileId} only if {@code listener} is the one registered. */
+  public void unregister(long fileId, StreamListener listener) {
+    streams.remove(fileId, listener);
   }
 
   /** Null while the connection works; the error that broke it otherwise. */
@@ -215,7 +241,7 @@ public final class EngineConnection implements Closeable {
       }
     }
     for (StreamListener listener : streams.values()) {
-      listener.failed(org.mirrorfs.protocol.message.ErrorKind.IO, e.getMessage());
+      listener.connectionLost(this, e);
     }
   }
 

@@ -35,6 +35,7 @@ public final class CachedFile {
   private boolean destageScheduled;
   private FSDataOutputStream out;
   private AckSink owner;
+  private String writer;
   private long orphanedAtNanos;
   private final List<Waiter> syncWaiters = new ArrayList<>();
   private long[] pendingTimes;
@@ -129,6 +130,28 @@ public final class CachedFile {
     this.orphanedAtNanos = sink == null ? System.nanoTime() : 0;
   }
 
+  /** Clears the owner if it is still {@code sink} (its connection ended); true if it was. */
+  public synchronized boolean releaseOwner(AckSink sink) {
+    if (owner != sink || sink == null) {
+      return false;
+    }
+    owner(null);
+    return true;
+  }
+
+  /**
+   * The client id of the file's writer (the client that created or appended it), recorded at
+   * both sites, so that only that client may take the file up again after a failover. Null if
+   * unknown (a file resumed by a resync entry that did not name it).
+   */
+  public synchronized String writer() {
+    return writer;
+  }
+
+  public synchronized void writer(String clientId) {
+    this.writer = clientId == null || clientId.isEmpty() ? null : clientId;
+  }
+
   /** When the writer went away (System.nanoTime), or 0 while it is connected. */
   public synchronized long orphanedAtNanos() {
     return orphanedAtNanos;
@@ -157,6 +180,34 @@ public final class CachedFile {
     extents.addLast(extent);
     received = extent.end();
     return null;
+  }
+
+  /**
+   * A resent packet (after a reconnect or a failover) may start below what this file holds:
+   * returns null if every byte of {@code extent} is held (the caller releases it), the
+   * extent itself if it starts at or after the held end, else its tail from the held end,
+   * sharing the buffer (the caller's reference moves to the tail; no copy). A packet that
+   * would leave a gap is returned as is: {@link #append} refuses it.
+   */
+  public synchronized Extent trimHeld(Extent extent) {
+    if (deleted || extent.offset() >= received) {
+      return extent;
+    }
+    if (extent.end() <= received) {
+      return null;
+    }
+    return extent.tail(received);
+  }
+
+  /**
+   * Tells the writer how far it is acknowledged, even if that did not advance: after a reopen
+   * or a resent packet, since the acknowledgment it missed went to its old connection.
+   */
+  public synchronized void resendAck() {
+    maybeAck();
+    if (owner != null && acked > 0) {
+      owner.ack(id, acked);
+    }
   }
 
   /** When the oldest byte not yet destaged here arrived, as an engine-wide ticket. */

@@ -38,6 +38,24 @@ public final class Extent {
     return buffer;
   }
 
+  /**
+   * The part of this extent from {@code from} on, sharing its buffer, its reference count and
+   * its charge (no copy): the caller's reference to this extent becomes its reference to the
+   * tail, so it releases one or the other, not both.
+   */
+  public Extent tail(long from) {
+    if (from < offset || from > end()) {
+      throw new IllegalArgumentException("offset " + from + " is outside extent [" + offset
+          + ", " + end() + ")");
+    }
+    if (from == offset) {
+      return this;
+    }
+    int skip = (int) (from - offset);
+    return new Extent(memory, from, buffer.slice(buffer.readerIndex() + skip, length() - skip),
+        charge);
+  }
+
   public Extent retain() {
     buffer.retain();
     return this;

@@ -23,12 +23,21 @@ public final class FaultPoints {
   /** At the primary, after the peer has a namespace entry and before it is applied here. */
   public static final String NAMESPACE_APPLY = "namespace.apply";
 
-  private static final java.util.Set<String> KNOWN =
-      java.util.Set.of(SECONDARY_CACHE_INSERT, DESTAGE_WRITE, RESYNC_SEND, NAMESPACE_APPLY);
+  /**
+   * At the primary, when a client's write packet arrives: once armed ({@code once}), the next
+   * packet of any client is dropped and that client's connection closed, as if the network
+   * broke (the writer must reopen its file and resend).
+   */
+  public static final String CLIENT_DISCONNECT = "client.disconnect";
+
+  private static final java.util.Set<String> KNOWN = java.util.Set.of(SECONDARY_CACHE_INSERT,
+      DESTAGE_WRITE, RESYNC_SEND, NAMESPACE_APPLY, CLIENT_DISCONNECT);
 
   private static final class Point {
     boolean held;
     long delayMillis;
+    /** Times the point still trips ({@link #trip}). */
+    int armed;
   }
 
   private final boolean enabled;
@@ -73,7 +82,32 @@ public final class FaultPoints {
     }
   }
 
-  /** Applies "hold", "release" or "delay:&lt;millis&gt;" to a named point. */
+  /**
+   * For points that act rather than wait: true (once per arming) if the point was armed with
+   * {@code once}; the caller then does the fault. Costs a map lookup when hooks are on.
+   */
+  public boolean trip(String name) {
+    if (!enabled) {
+      return false;
+    }
+    Point p = points.get(name);
+    if (p == null) {
+      return false;
+    }
+    synchronized (p) {
+      if (p.armed == 0) {
+        return false;
+      }
+      p.armed--;
+    }
+    LOG.warn("Fault point {} tripped", name);
+    return true;
+  }
+
+  /**
+   * Applies "hold", "release", "delay:&lt;millis&gt;" or "once" (arm a point that acts, such
+   * as {@value #CLIENT_DISCONNECT}, to trip once more) to a named point.
+   */
   public void set(String name, String action) {
     if (!enabled) {
       throw new IllegalStateException("test hooks are disabled on this engine "
@@ -89,7 +123,10 @@ public final class FaultPoints {
       } else if (action.equals("release")) {
         p.held = false;
         p.delayMillis = 0;
+        p.armed = 0;
         p.notifyAll();
+      } else if (action.equals("once")) {
+        p.armed++;
       } else if (action.startsWith("delay:")) {
         long millis;
         try {
@@ -103,7 +140,7 @@ public final class FaultPoints {
         p.delayMillis = millis;
       } else {
         throw new IllegalArgumentException("unknown fault action '" + action
-            + "'; use hold, release or delay:<millis>");
+            + "'; use hold, release, delay:<millis> or once");
       }
     }
     LOG.warn("Fault point {} set to {}", name, action);

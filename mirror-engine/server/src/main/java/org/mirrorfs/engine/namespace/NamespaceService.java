@@ -27,6 +27,8 @@ import org.mirrorfs.protocol.message.ClientMessages.AppendRequest;
 import org.mirrorfs.protocol.message.ClientMessages.LeaseRequest;
 import org.mirrorfs.protocol.message.ErrorKind;
 import org.mirrorfs.protocol.message.ClientMessages.RenameRequest;
+import org.mirrorfs.protocol.message.ClientMessages.ReopenRequest;
+import org.mirrorfs.protocol.message.Mutation;
 import org.mirrorfs.protocol.message.ClientMessages.SetOwnerRequest;
 import org.mirrorfs.protocol.message.ClientMessages.SetPermissionRequest;
 import org.mirrorfs.protocol.message.ClientMessages.SetTimesRequest;
@@ -50,15 +52,50 @@ public final class NamespaceService {
   private final long epoch;
   private final FaultPoints faults;
   private final AtomicLong fileCounter = new AtomicLong();
+  private final RetryCache retryCache;
 
   public NamespaceService(BackingStore store, FileTable table, PeerLink peer, OpApplier applier,
       long epoch, FaultPoints faults) {
     this.faults = faults;
+    this.retryCache = applier.retryCache();
     this.store = store;
     this.table = table;
     this.peer = peer;
     this.applier = applier;
     this.epoch = epoch;
+  }
+
+  /** The engine's fault points (test hooks), for the client sessions. */
+  public FaultPoints faults() {
+    return faults;
+  }
+
+  /**
+   * The original answer to a retried call (BRIEF 5a.1): the same (client id, call id) was
+   * applied before, here or, before a failover, at the old primary. Asked under the lock, so a
+   * retry that arrives while the original is still being committed waits for its answer.
+   */
+  private RetryCache.Answer answered(Mutation r, RetryCache.Kind expected) throws IOException {
+    RetryCache.Answer a = retryCache.get(r.clientId(), r.callId());
+    if (a == null) {
+      return null;
+    }
+    if (a.kind() != expected) {
+      throw new IOException("call " + r.callId() + " of client " + r.clientId() + " ("
+          + r.getClass().getSimpleName() + ") reuses the call id of an earlier operation");
+    }
+    LOG.debug("Retried call {} of client {} ({}) answered from the retry cache", r.callId(),
+        r.clientId(), r.getClass().getSimpleName());
+    return a;
+  }
+
+  /** A retried create or append: the session that asked again is the writer's now. */
+  private void adopt(long fileId, String clientId, AckSink owner) {
+    CachedFile file = table.get(fileId);
+    if (file != null && !file.closed() && !file.deleted()
+        && (file.writer() == null || file.writer().equals(clientId))) {
+      file.owner(owner);
+    }
   }
 
   /** Ids are unique across failovers and restarts: each primary term has its own epoch. */
@@ -75,6 +112,11 @@ public final class NamespaceService {
     }
     lock.lock();
     try {
+      RetryCache.Answer done = answered(r, RetryCache.Kind.CREATED);
+      if (done != null) {
+        adopt(done.fileId(), r.clientId(), owner);
+        return done.fileId();
+      }
       if (path.equals("/")) {
         throw new FileAlreadyExistsException("create /: it is a directory");
       }
@@ -92,6 +134,7 @@ public final class NamespaceService {
       CachedFile file = new CachedFile(id, path, mode, r.permission(), r.replication(),
           r.blockSize());
       file.owner(owner);
+      file.writer(r.clientId());
       table.add(file);
       commit(new NamespaceOp.Create(r.clientId(), r.callId(), id, path, r.permission(),
           mode.configName(), r.replication(), r.blockSize()), mode);
@@ -104,6 +147,9 @@ public final class NamespaceService {
   public void close(CloseRequest r, AckSink owner) throws IOException {
     lock.lock();
     try {
+      if (answered(r, RetryCache.Kind.DONE) != null) {
+        return;
+      }
       CachedFile file = table.get(r.fileId());
       if (file == null || file.deleted()) {
         throw new FileNotFoundException("close: file id " + r.fileId()
@@ -128,6 +174,9 @@ public final class NamespaceService {
     String path = ClientPaths.check(r.path());
     lock.lock();
     try {
+      if (answered(r, RetryCache.Kind.DONE) != null) {
+        return true;
+      }
       if (path.equals("/")) {
         return true;
       }
@@ -151,6 +200,9 @@ public final class NamespaceService {
     String path = ClientPaths.check(r.path());
     lock.lock();
     try {
+      if (answered(r, RetryCache.Kind.DONE) != null) {
+        return true;
+      }
       if (path.equals("/")) {
         // The root is never deleted (as in HDFS); refusing a non-recursive delete of a
         // non-empty root says why.
@@ -183,6 +235,9 @@ public final class NamespaceService {
     String destination = ClientPaths.check(r.destination());
     lock.lock();
     try {
+      if (answered(r, RetryCache.Kind.DONE) != null) {
+        return true;
+      }
       if (source.equals("/")) {
         return false;
       }
@@ -233,6 +288,11 @@ public final class NamespaceService {
     AckMode fallback = AckMode.parse(r.defaultAckMode());
     lock.lock();
     try {
+      RetryCache.Answer done = answered(r, RetryCache.Kind.APPENDED);
+      if (done != null) {
+        adopt(done.fileId(), r.clientId(), owner);
+        return new Appended(done.fileId(), done.length(), AckMode.parse(done.ackMode()));
+      }
       FileStatus st = store.statusOrNull(path);
       if (st == null) {
         throw new FileNotFoundException("append " + path + ": no such file");
@@ -257,6 +317,7 @@ public final class NamespaceService {
       CachedFile file = new CachedFile(id, path, mode, st.getPermission().toShort(),
           st.getReplication(), st.getBlockSize(), length);
       file.owner(owner);
+      file.writer(r.clientId());
       table.addIncarnation(file);
       commit(new NamespaceOp.Append(r.clientId(), r.callId(), id, path, length,
           mode.configName(), st.getPermission().toShort(), st.getReplication(),
@@ -280,9 +341,15 @@ public final class NamespaceService {
   }
 
   public void setTimes(SetTimesRequest r) throws IOException {
+    if (answeredUnlocked(r)) {
+      return;
+    }
     String path = existing(r.path(), "setTimes");
     lock.lock();
     try {
+      if (answered(r, RetryCache.Kind.DONE) != null) {
+        return;
+      }
       commit(new NamespaceOp.SetTimes(r.clientId(), r.callId(), path, r.modificationTime(),
           r.accessTime()), AckMode.CACHE);
     } finally {
@@ -291,9 +358,15 @@ public final class NamespaceService {
   }
 
   public void setPermission(SetPermissionRequest r) throws IOException {
+    if (answeredUnlocked(r)) {
+      return;
+    }
     String path = existing(r.path(), "setPermission");
     lock.lock();
     try {
+      if (answered(r, RetryCache.Kind.DONE) != null) {
+        return;
+      }
       commit(new NamespaceOp.SetPermission(r.clientId(), r.callId(), path, r.permission()),
           AckMode.CACHE);
     } finally {
@@ -302,14 +375,33 @@ public final class NamespaceService {
   }
 
   public void setOwner(SetOwnerRequest r) throws IOException {
+    if (answeredUnlocked(r)) {
+      return;
+    }
     String path = existing(r.path(), "setOwner");
     if (r.owner().isEmpty() && r.group().isEmpty()) {
       throw new IllegalArgumentException("setOwner " + path + ": neither owner nor group given");
     }
     lock.lock();
     try {
+      if (answered(r, RetryCache.Kind.DONE) != null) {
+        return;
+      }
       commit(new NamespaceOp.SetOwner(r.clientId(), r.callId(), path, r.owner(), r.group()),
           AckMode.CACHE);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A retried attribute change whose path may have gone since (the check for an existing path
+   * runs before the lock); asked again under the lock.
+   */
+  private boolean answeredUnlocked(Mutation r) throws IOException {
+    lock.lock();
+    try {
+      return answered(r, RetryCache.Kind.DONE) != null;
     } finally {
       lock.unlock();
     }
@@ -333,6 +425,9 @@ public final class NamespaceService {
     String action = r.recover() ? "recoverLease " : "isFileClosed ";
     lock.lock();
     try {
+      if (r.recover() && answered(r, RetryCache.Kind.DONE) != null) {
+        return true;
+      }
       FileStatus st = store.statusOrNull(path);
       if (st == null) {
         throw new FileNotFoundException(action + path + ": File does not exist: " + path);
@@ -349,6 +444,52 @@ public final class NamespaceService {
       }
       closeForRecovery(file, r.clientId(), r.callId());
       return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A writer takes its open file up again on a new connection (after a broken connection or a
+   * failover): the file must be open here, and the asking client its writer. The calling
+   * session becomes the file's owner, so the lease monitor no longer closes it. A file still
+   * owned by an earlier connection of the same client is taken over: the client has given
+   * that connection up (its end may not have reached this engine yet).
+   */
+  public CachedFile reopen(ReopenRequest r, AckSink owner) throws IOException {
+    String what = "reopen " + r.path() + " (file id " + r.fileId() + ")";
+    lock.lock();
+    try {
+      CachedFile file = table.get(r.fileId());
+      if (file == null || file.deleted()) {
+        throw new FileNotFoundException(what + ": the file is not open for writing on this "
+            + "engine (deleted, or closed and finished)");
+      }
+      if (file.closed()) {
+        throw new FileNotFoundException(what + ": the file is closed (by its writer, or its "
+            + "lease expired or was recovered); nothing more can be written to it");
+      }
+      String writer = file.writer();
+      if (writer != null && !writer.equals(r.clientId())) {
+        throw new IOException(what + ": lease held by another client (the file's writer is "
+            + "client " + writer + ", not " + r.clientId() + ")");
+      }
+      AckSink previous = file.owner();
+      if (previous != null && previous != owner) {
+        if (writer == null) {
+          throw new IOException(what + ": lease held by another client (the file is being "
+              + "written on another connection)");
+        }
+        LOG.info("{}: client {} takes the file over from its earlier connection", what,
+            r.clientId());
+      }
+      file.owner(owner);
+      if (writer == null) {
+        file.writer(r.clientId());
+      }
+      LOG.info("{}: reopened by client {} at {} bytes held ({} acknowledged)", what,
+          r.clientId(), file.received(), file.acked());
+      return file;
     } finally {
       lock.unlock();
     }

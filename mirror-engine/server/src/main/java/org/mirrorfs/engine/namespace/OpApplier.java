@@ -28,9 +28,23 @@ public final class OpApplier {
   private final StoreRetry retry;
   private final BooleanSupplier stopping;
   private final String site;
+  private final RetryCache retryCache;
 
+  /** With a retry cache of the default size ({@link RetryCache.Settings#DEFAULT}). */
   public OpApplier(BackingStore store, FileTable table, Destager destager, StoreRetry retry,
       BooleanSupplier stopping, String site) {
+    this(store, table, destager, retry, stopping, site,
+        new RetryCache(RetryCache.Settings.DEFAULT));
+  }
+
+  /**
+   * @param retryCache filled with the answer of every entry applied here, at either site; the
+   *     primary's {@link NamespaceService} answers retried calls from it, so a secondary that
+   *     is promoted keeps its applier (and cache) for its new NamespaceService
+   */
+  public OpApplier(BackingStore store, FileTable table, Destager destager, StoreRetry retry,
+      BooleanSupplier stopping, String site, RetryCache retryCache) {
+    this.retryCache = retryCache;
     this.store = store;
     this.table = table;
     this.destager = destager;
@@ -39,7 +53,14 @@ public final class OpApplier {
     this.site = site;
   }
 
+  /** The answers of the entries applied here, by (client id, call id). */
+  public RetryCache retryCache() {
+    return retryCache;
+  }
+
   public void apply(NamespaceOp op) throws IOException {
+    // The entry is in the log: whatever the store does, this is the call's answer (BRIEF 5a.1).
+    retryCache.record(op);
     if (op instanceof NamespaceOp.Create c) {
       FSDataOutputStream out = retry.run("create " + c.path(),
           () -> store.create(c.path(), c.permission(), c.replication(), c.blockSize()), stopping);

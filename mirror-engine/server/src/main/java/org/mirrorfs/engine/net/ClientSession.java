@@ -9,6 +9,7 @@ import org.mirrorfs.engine.cache.CachedFile;
 import org.mirrorfs.engine.cache.Extent;
 import org.mirrorfs.engine.cache.FileTable;
 import org.mirrorfs.engine.destage.Destager;
+import org.mirrorfs.engine.fault.FaultPoints;
 import org.mirrorfs.engine.namespace.NamespaceService;
 import org.mirrorfs.engine.namespace.ReadService;
 import org.mirrorfs.engine.replication.PeerLink;
@@ -43,6 +44,7 @@ public final class ClientSession implements AckSink {
   private final PeerLink peer;
   private final NamespaceService namespace;
   private final ReadService reads;
+  private final FaultPoints faults;
   private Extent current;
 
   public ClientSession(FrameChannel channel, int shard, long epoch, CacheMemory cache,
@@ -57,6 +59,7 @@ public final class ClientSession implements AckSink {
     this.peer = peer;
     this.namespace = namespace;
     this.reads = reads;
+    this.faults = namespace.faults();
   }
 
   private final PayloadAllocator allocator = new PayloadAllocator() {
@@ -92,16 +95,22 @@ public final class ClientSession implements AckSink {
         if (m instanceof WritePacket p) {
           Extent extent = current;
           current = null;
+          if (faults.trip(FaultPoints.CLIENT_DISCONNECT)) {
+            extent.release();
+            throw new IOException("fault point " + FaultPoints.CLIENT_DISCONNECT
+                + ": dropping the connection of " + channel.remote() + " at a packet of file "
+                + p.fileId() + " at offset " + p.offset());
+          }
           onWrite(p, extent);
         } else {
           onCall(m);
         }
       }
     } finally {
+      // Files this connection wrote wait for their writer to reopen them (or for the lease
+      // to expire); one a newer connection has reopened meanwhile stays with that one.
       for (CachedFile f : table.all()) {
-        if (f.owner() == this) {
-          f.owner(null);
-        }
+        f.releaseOwner(this);
       }
     }
   }
@@ -114,30 +123,42 @@ public final class ClientSession implements AckSink {
           + " is not open for writing by this client");
       return;
     }
-    // The peer link takes its own reference before the destager can free the cache's one.
-    extent.retain();
     file.writerLock().lock();
     try {
-      try {
-        peer.beforeWrite(file, extent.offset(), extent.end());
-      } catch (IOException e) {
+      // A writer that reopened its file resends what was not acknowledged: bytes the file
+      // already holds are skipped (the received end moves only under the writer lock), and
+      // only the new ones are recorded, cached and sent to the peer.
+      Extent fresh = file.trimHeld(extent);
+      if (fresh == null) {
         extent.release();
-        throw e;
-      }
-      String error = file.append(extent);
-      if (error != null) {
-        peer.writeAbandoned(file);
-        extent.release();
-        fail(p.fileId(), file.deleted() ? ErrorKind.FILE_NOT_FOUND : ErrorKind.INVALID_ARGUMENT,
-            error);
+        file.resendAck();
         return;
       }
-      file.localInserted();
-      peer.replicateData(file, extent);
-      destager.schedule(file);
+      // The peer link takes its own reference before the destager can free the cache's one.
+      fresh.retain();
+      try {
+        try {
+          peer.beforeWrite(file, fresh.offset(), fresh.end());
+        } catch (IOException e) {
+          fresh.release();
+          throw e;
+        }
+        String error = file.append(fresh);
+        if (error != null) {
+          peer.writeAbandoned(file);
+          fresh.release();
+          fail(p.fileId(), file.deleted() ? ErrorKind.FILE_NOT_FOUND
+              : ErrorKind.INVALID_ARGUMENT, error);
+          return;
+        }
+        file.localInserted();
+        peer.replicateData(file, fresh);
+        destager.schedule(file);
+      } finally {
+        fresh.release();
+      }
     } finally {
       file.writerLock().unlock();
-      extent.release();
     }
   }
 
@@ -189,6 +210,12 @@ public final class ClientSession implements AckSink {
         ReadService.ReadResult result = reads.read(r.path(), r.offset(), r.length());
         payload = result.data();
         reply = new ReadReply(id, result.fileLength());
+      } else if (m instanceof ReopenRequest r) {
+        CachedFile file = namespace.reopen(r, this);
+        send(new ReopenReply(id, file.id(), file.received(), file.mode().configName()), null);
+        // The acknowledgment the writer missed went to its old connection.
+        file.resendAck();
+        return;
       } else if (m instanceof SyncRequest r) {
         CachedFile file = table.get(r.fileId());
         if (file == null) {

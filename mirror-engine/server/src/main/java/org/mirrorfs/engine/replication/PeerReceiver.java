@@ -205,6 +205,7 @@ public final class PeerReceiver {
       meter.opened(c.fileId(), 0);
       CachedFile created = new CachedFile(c.fileId(), c.path(), AckMode.parse(c.ackMode()),
           c.permission(), c.replication(), c.blockSize());
+      created.writer(c.clientId());
       table.add(created);
       reverse.opened(created, 0, o.seq());
     } else if (op instanceof NamespaceOp.Delete del) {
@@ -218,6 +219,7 @@ public final class PeerReceiver {
       meter.opened(a.fileId(), a.length());
       CachedFile appended = new CachedFile(a.fileId(), a.path(), AckMode.parse(a.ackMode()),
           a.permission(), a.replication(), a.blockSize(), a.length());
+      appended.writer(a.clientId());
       table.addIncarnation(appended);
       reverse.opened(appended, a.length(), o.seq());
     } else if (op instanceof NamespaceOp.Close c) {
@@ -235,6 +237,7 @@ public final class PeerReceiver {
       if (file == null) {
         file = new CachedFile(r.fileId(), r.path(), AckMode.parse(r.ackMode()), r.permission(),
             r.replication(), r.blockSize(), r.base());
+        file.writer(r.clientId());
         table.addIncarnation(file);
       }
       if (r.closedLength() >= 0) {

@@ -121,4 +121,19 @@ class TestFaultPoints {
     points.set(FaultPoints.DESTAGE_WRITE, "delay:0");
     assertThat(millisOf(points, FaultPoints.DESTAGE_WRITE)).isLessThan(50L);
   }
+
+  @Test
+  void anArmedPointTripsOncePerArming() {
+    FaultPoints points = new FaultPoints(true);
+    assertThat(points.trip(FaultPoints.CLIENT_DISCONNECT)).isFalse();
+    points.set(FaultPoints.CLIENT_DISCONNECT, "once");
+    points.set(FaultPoints.CLIENT_DISCONNECT, "once");
+    assertThat(points.trip(FaultPoints.CLIENT_DISCONNECT)).isTrue();
+    assertThat(points.trip(FaultPoints.CLIENT_DISCONNECT)).isTrue();
+    assertThat(points.trip(FaultPoints.CLIENT_DISCONNECT)).isFalse();
+    points.set(FaultPoints.CLIENT_DISCONNECT, "once");
+    points.set(FaultPoints.CLIENT_DISCONNECT, "release");
+    assertThat(points.trip(FaultPoints.CLIENT_DISCONNECT)).isFalse();
+    assertThat(new FaultPoints(false).trip(FaultPoints.CLIENT_DISCONNECT)).isFalse();
+  }
 }
