@@ -40,6 +40,7 @@ import org.mirrorfs.engine.namespace.OpApplier;
 import org.mirrorfs.engine.namespace.ReadService;
 import org.mirrorfs.engine.net.ConnectionDispatcher;
 import org.mirrorfs.engine.net.EngineServer;
+import org.mirrorfs.engine.namespace.RetryCache;
 import org.mirrorfs.engine.net.RoleControl;
 import org.mirrorfs.protocol.message.ControlMessages.RoleReply;
 import org.mirrorfs.engine.replication.ApplyQueue;
@@ -171,7 +172,7 @@ public final class MirrorEngine implements Closeable {
           public RoleReply promote(long callId, boolean force) {
             return promoteOnRequest(callId, force);
           }
-        });
+        }, new RetryCache(settings.retryCache()));
     // Every engine starts as a secondary; it becomes primary only through a promotion.
     secondary = new SecondaryRole(core, epoch, destageListener, () -> stopping);
     parts = secondary.parts();

@@ -466,8 +466,8 @@ public final class PeerLink {
         long seq = ++nextSeq;
         long at = f.received();
         record.opened(f, at, seq);
-        send(new OpEntry(seq, System.nanoTime()), new NamespaceOp.Resume("", 0, f.id(),
-            f.path(), at, -1, f.mode().configName(), f.permission(), f.replication(),
+        send(new OpEntry(seq, System.nanoTime()), new NamespaceOp.Resume(writerOf(f), 0,
+            f.id(), f.path(), at, -1, f.mode().configName(), f.permission(), f.replication(),
             f.blockSize()));
         cursors.put(f.id(), at);
       }
@@ -489,7 +489,8 @@ public final class PeerLink {
     boolean openResent = df.openSeq() > peerHolds && record.isPending(df.openSeq());
     if (!openResent && df.openSeq() <= resyncStartSeq) {
       long seq = ++nextSeq;
-      NamespaceOp.Resume resume = new NamespaceOp.Resume("", 0, f.id(), f.path(), df.from(),
+      NamespaceOp.Resume resume = new NamespaceOp.Resume(writerOf(f), 0, f.id(), f.path(),
+          df.from(),
           f.closed() ? f.received() : -1, f.mode().configName(), f.permission(),
           f.replication(), f.blockSize());
       record.opened(f, df.from(), seq);
@@ -634,6 +635,12 @@ public final class PeerLink {
   }
 
   /** When the oldest entry still unacknowledged on {@code ch} was sent, or -1 if none. */
+  /** A resumed file carries its writer, so a writer can reopen it on the peer after a failover. */
+  private static String writerOf(CachedFile f) {
+    String w = f.writer();
+    return w == null ? "" : w;
+  }
+
   /** The peer is live and has acknowledged every entry logged so far. */
   public boolean caughtUp() {
     lock.lock();

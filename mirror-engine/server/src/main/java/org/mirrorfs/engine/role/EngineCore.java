@@ -12,6 +12,7 @@ import org.mirrorfs.engine.cache.SoloState;
 import org.mirrorfs.engine.destage.Destager;
 import org.mirrorfs.engine.fault.FaultPoints;
 import org.mirrorfs.engine.metering.UsageMeter;
+import org.mirrorfs.engine.namespace.RetryCache;
 import org.mirrorfs.engine.net.RoleControl;
 import org.mirrorfs.engine.store.BackingStore;
 import org.mirrorfs.engine.store.StoreRetry;
@@ -19,13 +20,15 @@ import org.mirrorfs.protocol.message.Reply;
 
 /**
  * The parts of an engine that outlive a change of role: the store, the cache and its files,
- * the destager, ZooKeeper, metering. A role (primary or secondary) is built on top of them.
+ * the destager, ZooKeeper, metering, and the retry cache (the answers a secondary recorded
+ * are what its clients get back after a promotion). A role (primary or secondary) is built on top of them.
  */
 public record EngineCore(EngineSettings settings, BackingStore store, CacheMemory cache,
     FileTable table, Destager destager, CuratorFramework zk, EngineRegistry registry,
     SyncStates syncStates, SoloState solo, UsageMeter meter, FaultPoints faults,
     StoreRetry retry, String incarnation, ScheduledExecutorService maintenance,
-    LongFunction<Reply> status, Runnable checkpointUsage, RoleControl roles) {
+    LongFunction<Reply> status, Runnable checkpointUsage, RoleControl roles,
+    RetryCache retryCache) {
 
   public String site() {
     return settings.site();

@@ -102,7 +102,7 @@ public final class PrimaryRole {
     ownDestage.start();
     peerLink.appliedHere(seedSeq);
     OpApplier applier = new OpApplier(core.store(), core.table(), core.destager(), core.retry(),
-        stopping, site);
+        stopping, site, core.retryCache());
     NamespaceService namespace = new NamespaceService(core.store(), core.table(), peerLink,
         applier, epoch, core.faults());
     leaseKeeper = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -44,7 +44,7 @@ public final class SecondaryRole {
       }
     });
     OpApplier applier = new OpApplier(core.store(), core.table(), core.destager(), core.retry(),
-        stopping, site);
+        stopping, site, core.retryCache());
     applyQueue = new ApplyQueue(applier, reporter::applied, site);
     replica = new ReplicaState(core.settings().records().geometry());
     parts = new ConnectionDispatcher.Parts(core.settings(), epoch, core.registry(), core.cache(),
