@@ -144,22 +144,37 @@ public final class Leadership {
         throw new NotEligibleException("the epoch moved from " + record.epoch() + " to "
             + current + ": site " + record.site() + " was superseded");
       }
-      Stat primaryStat = zk.checkExists().forPath(primaryPath);
-      if (primaryStat != null) {
-        EngineRecord holder = EngineRecord.fromBytes(primaryPath,
-            zk.getData().forPath(primaryPath));
-        if (primaryStat.getEphemeralOwner() == session && holder.site().equals(record.site())
-            && holder.epoch() == record.epoch()) {
-          return;
-        }
+      Stat primaryStat = new Stat();
+      EngineRecord holder = null;
+      try {
+        holder = EngineRecord.fromBytes(primaryPath,
+            zk.getData().storingStatIn(primaryStat).forPath(primaryPath));
+      } catch (KeeperException.NoNodeException gone) {
+        // expired with the old session: create it again below
+      }
+      boolean ours = holder != null && holder.site().equals(record.site())
+          && holder.epoch() == record.epoch();
+      if (holder != null && !ours) {
         throw new NotEligibleException("site " + holder.site() + " is registered as primary at "
             + "epoch " + holder.epoch());
       }
-      zk.transaction().forOperations(
-          zk.transactionOp().check().withVersion(epochStat.getVersion()).forPath(epochPath),
-          zk.transactionOp().create().withMode(CreateMode.EPHEMERAL)
-              .forPath(primaryPath, record.toBytes()));
-    } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException raced) {
+      if (ours && primaryStat.getEphemeralOwner() == session) {
+        return;
+      }
+      List<CuratorOp> ops = new ArrayList<>();
+      ops.add(zk.transactionOp().check().withVersion(epochStat.getVersion()).forPath(epochPath));
+      if (ours) {
+        // Our own znode, left by the session that was lost (a ZooKeeper server that restarted
+        // keeps it until that session expires): the epoch is unchanged, so nobody else can
+        // hold the role; replace it with one of this session.
+        ops.add(zk.transactionOp().delete().withVersion(primaryStat.getVersion())
+            .forPath(primaryPath));
+      }
+      ops.add(zk.transactionOp().create().withMode(CreateMode.EPHEMERAL)
+          .forPath(primaryPath, record.toBytes()));
+      zk.transaction().forOperations(ops);
+    } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
+        | KeeperException.NoNodeException raced) {
       throw new NotEligibleException("site " + record.site() + " lost the primary role at epoch "
           + record.epoch() + " while reconnecting");
     } catch (IOException e) {

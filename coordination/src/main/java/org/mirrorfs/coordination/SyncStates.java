@@ -70,6 +70,20 @@ public final class SyncStates {
   }
 
   /**
+   * When {@code site}'s state was last recorded (milliseconds since the epoch), or -1 if never:
+   * for a site that is down, about when it was lost or last caught up.
+   */
+  public long changedAtMillis(String site) throws IOException {
+    String path = layout.syncPath(site);
+    try {
+      Stat stat = zk.checkExists().forPath(path);
+      return stat == null ? -1 : stat.getMtime();
+    } catch (Exception e) {
+      throw Zk.translate("read sync state at " + path, e);
+    }
+  }
+
+  /**
    * Records {@code site}'s state, under the condition that the shard's epoch is still
    * {@code epoch}: one ZooKeeper {@code multi} checking the epoch znode's version.
    *

@@ -156,6 +156,18 @@ class TestLeadership {
         .isEqualTo(zkA.getZookeeperClient().getZooKeeper().getSessionId());
     assertThat(epochs.current()).as("a reclaim keeps the epoch").isEqualTo(1);
 
+    // A znode of its own left by a lost session (a restarted ZooKeeper server keeps it until
+    // that session expires) is replaced, not mistaken for another primary.
+    CuratorFramework old = zkA;
+    zkA = client();
+    leaderA = new Leadership(zkA, layout);
+    leaderA.reclaim(published);
+    assertThat(zkA.checkExists().forPath(layout.primaryPath()).getEphemeralOwner())
+        .isEqualTo(zkA.getZookeeperClient().getZooKeeper().getSessionId());
+    old.close();
+    epochs = new EpochStore(zkA, layout);
+    assertThat(epochs.current()).isEqualTo(1);
+
     // Now b is promoted while a is cut off: a must not take the role back.
     zkA.close();
     new SyncStates(zkB, layout).markSelfOutdated("b", 1);

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -67,33 +65,6 @@ class ITestFailover extends PrivateClusterTest {
     return s;
   }
 
-  /** Writes one seeded file with hflush every 64 KiB until stopped or failed. */
-  private static final class Writer {
-    final Path path;
-    final long seed;
-    final AtomicLong acked = new AtomicLong();
-    final AtomicBoolean stop = new AtomicBoolean();
-    final CompletableFuture<Void> done;
-
-    Writer(FileSystem client, Path path, long seed) {
-      this.path = path;
-      this.seed = seed;
-      done = CompletableFuture.runAsync(() -> {
-        byte[] buf = new byte[PACKET];
-        try (FSDataOutputStream out = client.create(path)) {
-          for (long off = 0; !stop.get(); off += PACKET) {
-            TestData.fill(seed, off, buf, PACKET);
-            out.write(buf);
-            out.hflush();
-            acked.set(off + PACKET);
-          }
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
-    }
-  }
-
   /** Time from the kill until a new client has a write acknowledged by the new primary. */
   private static long firstAcknowledgedWriteMillis(long killedAtNanos, int iteration)
       throws Exception {
@@ -128,14 +99,10 @@ class ITestFailover extends PrivateClusterTest {
     for (int i = 0; i < iterations(); i++) {
       String secondary = MirrorTestCluster.other(primary);
       EngineStatusReply before = awaitInSync(primary, 120_000);
-      Writer w;
+      HflushWriter w;
       try (FileSystem client = cluster.newClient()) {
-        w = new Writer(client, new Path("/failover/run-" + i + ".bin"), 500 + i);
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (w.acked.get() == 0 && !w.done.isDone()) {
-          assertThat(System.currentTimeMillis()).as("first hflush").isLessThan(deadline);
-          Thread.sleep(5);
-        }
+        w = new HflushWriter(client, new Path("/failover/run-" + i + ".bin"), 500 + i);
+        w.awaitProgress(PACKET, 30_000);
         Thread.sleep(random.nextInt(1500));
         cluster.kill(primary);
         long killedAt = System.nanoTime();
@@ -146,23 +113,25 @@ class ITestFailover extends PrivateClusterTest {
         failoverMillis.add(firstAcknowledgedWriteMillis(killedAt, i));
         // The writer follows the new primary: it reopens its file, resends what was not
         // acknowledged, and goes on.
-        long resumedFrom = w.acked.get();
-        long deadline2 = System.currentTimeMillis() + 60_000;
-        while (w.acked.get() < resumedFrom + 4 * PACKET && !w.done.isDone()) {
-          assertThat(System.currentTimeMillis()).as("writes after the failover")
-              .isLessThan(deadline2);
-          Thread.sleep(5);
-        }
-        w.stop.set(true);
-        w.done.get(60, TimeUnit.SECONDS); // no error seen by the writer
+        w.awaitProgress(4 * PACKET, 60_000);
+        w.finish(60); // no error seen by the writer
         assertThat(acked).as("the writer had hflushed something").isPositive();
         try (FileSystem fresh = cluster.newClient()) {
           TestData.verifyFile(fresh, w.path, w.seed, w.acked.get());
         }
       }
+      // Failback economy: the returning site gets what the record marks (what it had not
+      // destaged, plus everything written since), in whole blocks, and no more.
+      EngineStatusReply beforeReturn = cluster.status(secondary);
+      long marked = beforeReturn.record().dirtyBytes();
+      long sentBefore = beforeReturn.record().resyncBytesSent();
       cluster.start(primary);
       cluster.awaitRole(primary, "secondary", 60_000);
-      awaitInSync(secondary, 180_000);
+      long sent = awaitInSync(secondary, 180_000).record().resyncBytesSent() - sentBefore;
+      System.out.println("FAILBACK resync of " + primary + ": " + sent + " bytes sent, "
+          + marked + " marked");
+      assertThat(sent).as("resent on return, %d marked", marked)
+          .isBetween(marked, marked + marked / 10);
       cluster.awaitQuiesced(180_000);
       assertThat(cluster.storeDifferences()).as("stores after failover " + i).isEmpty();
       primary = secondary;
@@ -253,6 +222,13 @@ class ITestFailover extends PrivateClusterTest {
     Thread.sleep(9_000);
     assertThat(cluster.status(secondary).role()).as("an outdated site is never promoted "
         + "automatically").isEqualTo("secondary");
+    Ctl.Run status = Ctl.run(cluster, "status");
+    assertThat(status.code()).isZero();
+    assertThat(status.out()).contains("primary (none)");
+    assertThat(status.out().lines().filter(l -> l.startsWith(primary + " ")).findFirst()
+        .orElseThrow()).contains("down").contains("in-sync@");
+    assertThat(status.out().lines().filter(l -> l.startsWith(secondary + " ")).findFirst()
+        .orElseThrow()).contains("secondary").contains("outdated@");
     Ctl.Run plain = Ctl.run(cluster, "failover");
     assertThat(plain.code()).as(plain.toString()).isEqualTo(1);
     assertThat(plain.err()).contains("no primary is registered").contains("--force");
@@ -314,5 +290,65 @@ class ITestFailover extends PrivateClusterTest {
       assertThat(cluster.storeLength(site, victim.toString())).as(site).isEqualTo(-1);
     }
     assertThat(cluster.storeDifferences()).isEmpty();
+  }
+
+  /**
+   * BRIEF 5a.6: the old primary destaged a packet that never reached its peer and was never
+   * acknowledged; its writer then died with it. The new primary closes the file at what was
+   * acknowledged; when the old primary returns, it cuts its store file back to that length.
+   */
+  @Test
+  @Order(6)
+  void aTailTheOldPrimaryDestagedButNeverMirroredIsUndoneWhenItReturns() throws Exception {
+    String primary = cluster.primarySite();
+    String secondary = MirrorTestCluster.other(primary);
+    awaitInSync(primary, 120_000);
+    Path p = new Path("/failover/tail.bin");
+    org.apache.hadoop.conf.Configuration shortLived = cluster.clientConf();
+    shortLived.set("mirror.client.failover.timeout", "2s");
+    FileSystem writerFs = cluster.newClient(shortLived);
+    FSDataOutputStream out = writerFs.create(p);
+    byte[] buf = new byte[PACKET];
+    TestData.fill(61, 0, buf, PACKET);
+    out.write(buf);
+    out.hflush(); // acknowledged: at both sites
+    cluster.fault(primary, FaultPoints.PEER_SEND, "hold");
+    TestData.fill(61, PACKET, buf, PACKET);
+    out.write(buf); // a full packet goes out at once; the primary caches it and stops there
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (cluster.storeLength(primary, p.toString()) < 2L * PACKET) {
+      assertThat(System.currentTimeMillis()).as("the tail reaches the primary's store")
+          .isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    cluster.kill(primary);
+    cluster.awaitRole(secondary, "primary", 60_000);
+    // The writer never comes back: its lease expires at the new primary, which closes the
+    // file at what it holds.
+    try (FileSystem fresh = cluster.newClient()) {
+      deadline = System.currentTimeMillis() + 60_000;
+      while (!((org.apache.hadoop.fs.LeaseRecoverable) fresh).isFileClosed(p)) {
+        assertThat(System.currentTimeMillis()).as("lease expiry").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      assertThat(fresh.getFileStatus(p).getLen()).isEqualTo(PACKET);
+    }
+    assertThat(cluster.storeLength(primary, p.toString())).as("the old primary's tail")
+        .isEqualTo(2L * PACKET);
+    cluster.start(primary);
+    cluster.awaitRole(primary, "secondary", 60_000);
+    awaitInSync(secondary, 120_000);
+    cluster.awaitQuiesced(120_000);
+    assertThat(cluster.storeLength(primary, p.toString())).as("the tail is undone")
+        .isEqualTo(PACKET);
+    assertThat(cluster.storeDifferences()).isEmpty();
+    try (FileSystem fresh = cluster.newClient()) {
+      TestData.verifyFile(fresh, p, 61, PACKET);
+    }
+    try {
+      writerFs.close(); // its stream finds the file closed by lease recovery
+    } catch (IOException expected) {
+      // the writer's lease was recovered: it cannot close its stream
+    }
   }
 }

@@ -41,6 +41,9 @@ public final class MirrorTestCluster implements Closeable {
 
   private final File base;
   private final TestingServer zk;
+  private final org.apache.curator.test.TestingCluster ensemble;
+  /** Per site: a proxy between its engine and ZooKeeper, for partition tests. */
+  private final Map<String, TcpProxy> zkProxies = new LinkedHashMap<>();
   private final Stores stores;
   private final Map<String, MiniDFSCluster> dfs = new LinkedHashMap<>();
   private final Map<String, EngineProcess> engines = new LinkedHashMap<>();
@@ -48,15 +51,38 @@ public final class MirrorTestCluster implements Closeable {
   private final long cacheBytes;
   private File confFile;
 
+  /** How ZooKeeper runs for a cluster, and whether a site reaches it through a proxy. */
+  public record ZooKeeperSetup(int servers, java.util.Set<String> proxiedSites) {
+    public static final ZooKeeperSetup SINGLE = new ZooKeeperSetup(1, java.util.Set.of());
+  }
+
   private MirrorTestCluster(String name, Stores stores, long cacheBytes,
       Map<String, String> extraConf) throws Exception {
+    this(name, stores, cacheBytes, extraConf, ZooKeeperSetup.SINGLE);
+  }
+
+  private MirrorTestCluster(String name, Stores stores, long cacheBytes,
+      Map<String, String> extraConf, ZooKeeperSetup zooKeeper) throws Exception {
     this.base = Files.createTempDirectory(new File("target").toPath().toAbsolutePath(),
         "cluster-" + name + "-").toFile();
     this.stores = stores;
     this.cacheBytes = cacheBytes;
     this.extraConf = extraConf;
-    this.zk = new TestingServer(true);
+    if (zooKeeper.servers() > 1) {
+      this.ensemble = new org.apache.curator.test.TestingCluster(zooKeeper.servers());
+      ensemble.start();
+      this.zk = null;
+    } else {
+      this.ensemble = null;
+      this.zk = new TestingServer(true);
+    }
     try {
+      for (String site : zooKeeper.proxiedSites()) {
+        String first = zkConnectString().split(",")[0];
+        zkProxies.put(site, new TcpProxy(new InetSocketAddress(
+            first.substring(0, first.lastIndexOf(':')),
+            Integer.parseInt(first.substring(first.lastIndexOf(':') + 1)))));
+      }
       if (stores == Stores.HDFS) {
         for (String site : List.of(PRIMARY, SECONDARY)) {
           dfs.put(site, startDfs(site));
@@ -87,6 +113,22 @@ public final class MirrorTestCluster implements Closeable {
     return new MirrorTestCluster(name, stores, cacheBytes, extraConf);
   }
 
+  /** As {@link #create}, with a ZooKeeper ensemble and/or sites reaching it via a proxy. */
+  public static MirrorTestCluster create(String name, Stores stores, long cacheBytes,
+      Map<String, String> extraConf, ZooKeeperSetup zooKeeper) throws Exception {
+    return new MirrorTestCluster(name, stores, cacheBytes, extraConf, zooKeeper);
+  }
+
+  /** The proxy between {@code site}'s engine and ZooKeeper (partition tests). */
+  public TcpProxy zkProxy(String site) {
+    return zkProxies.get(site);
+  }
+
+  /** The ZooKeeper ensemble, for clusters created with more than one server. */
+  public org.apache.curator.test.TestingCluster ensemble() {
+    return ensemble;
+  }
+
   private MiniDFSCluster startDfs(String site) throws IOException {
     Configuration conf = new Configuration();
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(base, "dfs-" + site).getPath());
@@ -107,7 +149,7 @@ public final class MirrorTestCluster implements Closeable {
     c.set("mirror.cluster", CLUSTER);
     c.set("mirror.sites", PRIMARY + "," + SECONDARY);
     c.set("mirror.primary", PRIMARY);
-    c.set("mirror.zookeeper.quorum", zk.getConnectString());
+    c.set("mirror.zookeeper.quorum", zkConnectString());
     c.set("mirror.zookeeper.session.timeout", "4s");
     c.set("mirror.zookeeper.connection.timeout", "4s");
     c.setLong("mirror.cache.capacity", cacheBytes);
@@ -142,9 +184,12 @@ public final class MirrorTestCluster implements Closeable {
 
   private EngineProcess startEngine(String site) throws IOException {
     long direct = cacheBytes + (256L << 20);
+    TcpProxy proxy = zkProxies.get(site);
+    List<String> settings = proxy == null ? List.of()
+        : List.of("-Dmirror.zookeeper.quorum=" + proxy.address());
     return EngineProcess.start(site, confFile, new File(base, "engine-" + site + ".log"),
         List.of("-Xmx384m", "-XX:MaxDirectMemorySize=" + direct,
-            "-Dlog4j.configuration=log4j.properties"), 90_000);
+            "-Dlog4j.configuration=log4j.properties"), settings, 90_000);
   }
 
   public File base() {
@@ -156,7 +201,7 @@ public final class MirrorTestCluster implements Closeable {
   }
 
   public String zkConnectString() {
-    return zk.getConnectString();
+    return ensemble != null ? ensemble.getConnectString() : zk.getConnectString();
   }
 
   public EngineProcess engine(String site) {
@@ -198,7 +243,7 @@ public final class MirrorTestCluster implements Closeable {
   /** Client configuration that finds the primary through ZooKeeper. */
   public Configuration clientConf() {
     Configuration c = new Configuration();
-    c.set("mirror.zookeeper.quorum", zk.getConnectString());
+    c.set("mirror.zookeeper.quorum", zkConnectString());
     c.set("mirror.client.call.timeout", "120s");
     c.setBoolean("fs.mirror.impl.disable.cache", true);
     return c;
@@ -379,8 +424,20 @@ public final class MirrorTestCluster implements Closeable {
         errors.add(ex);
       }
     }
+    for (TcpProxy proxy : zkProxies.values()) {
+      try {
+        proxy.close();
+      } catch (IOException ex) {
+        errors.add(ex);
+      }
+    }
     try {
-      zk.close();
+      if (zk != null) {
+        zk.close();
+      }
+      if (ensemble != null) {
+        ensemble.close();
+      }
     } catch (IOException ex) {
       errors.add(ex);
     }

@@ -174,7 +174,10 @@ public final class MirrorEngine implements Closeable {
           }
         }, new RetryCache(settings.retryCache()));
     // Every engine starts as a secondary; it becomes primary only through a promotion.
-    secondary = new SecondaryRole(core, epoch, destageListener, () -> stopping);
+    java.util.Map<Long, String> undoCandidates = new java.util.HashMap<>();
+    replayed.forEach(e -> undoCandidates.put(e.id(), e.path()));
+    secondary = new SecondaryRole(core, epoch, destageListener, () -> stopping,
+        java.util.Map.copyOf(undoCandidates));
     parts = secondary.parts();
 
     startMetering();
@@ -381,6 +384,8 @@ public final class MirrorEngine implements Closeable {
     replayed = java.util.List.of();
     PrimaryRole role = new PrimaryRole(core, newEpoch, seed, seedSeq, unfinished,
         destageListener, () -> stopping, () -> serving);
+    // A higher epoch seen on the peer path (going solo was fenced): step down at once.
+    role.peerLink().onSuperseded(this::deposed);
     epoch = newEpoch;
     primary = role;
     secondary = null;
@@ -491,6 +496,11 @@ public final class MirrorEngine implements Closeable {
     leadership.reclaim(record);
     solo.paused(false);
     solo.contact(System.nanoTime());
+    for (CachedFile f : table.all()) {
+      if (!f.closed() && f.owner() == null) {
+        f.owner(null); // a full lease period from now to reopen: they could not reach us
+      }
+    }
     serving = true;
     table.all().forEach(CachedFile::soloChanged);
     LOG.info("Site {}: ZooKeeper is back at epoch {}; still primary, acknowledgments resume",

@@ -200,6 +200,7 @@ public final class Destager {
     FSDataOutputStream out = file.out();
     try {
       out.close();
+      afterClose.closed(file);
     } catch (IOException e) {
       LOG.warn("Site {}: closing store file {} failed; its lease will be recovered before any "
           + "append: {}", site, file.storePath(), e.toString());
@@ -208,6 +209,19 @@ public final class Destager {
       // it from then on, so the store must have completed the close.
       file.out(null);
     }
+  }
+
+  /** Something that must happen to a store file once it is closed (and before it counts as
+   *  finished); may fail, like the close itself. */
+  public interface CloseHook {
+    void closed(CachedFile file) throws IOException;
+  }
+
+  private volatile CloseHook afterClose = file -> { };
+
+  /** Set by the engine's role: a secondary checks closed files for an old primary's tail. */
+  public void afterClose(CloseHook hook) {
+    this.afterClose = hook;
   }
 
   private void applyPendingTimes(CachedFile file) {

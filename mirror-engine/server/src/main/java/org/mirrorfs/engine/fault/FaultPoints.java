@@ -20,6 +20,12 @@ public final class FaultPoints {
   /** Before the primary sends each resync chunk to a returning peer. */
   public static final String RESYNC_SEND = "resync.send";
 
+  /**
+   * At the primary, after a client's packet is in the cache (and its destage scheduled) and
+   * before it is sent to the peer: holding it makes a tail the peer never gets (undo tests).
+   */
+  public static final String PEER_SEND = "peer.send";
+
   /** At the primary, after the peer has a namespace entry and before it is applied here. */
   public static final String NAMESPACE_APPLY = "namespace.apply";
 
@@ -31,7 +37,7 @@ public final class FaultPoints {
   public static final String CLIENT_DISCONNECT = "client.disconnect";
 
   private static final java.util.Set<String> KNOWN = java.util.Set.of(SECONDARY_CACHE_INSERT,
-      DESTAGE_WRITE, RESYNC_SEND, NAMESPACE_APPLY, CLIENT_DISCONNECT);
+      DESTAGE_WRITE, RESYNC_SEND, NAMESPACE_APPLY, CLIENT_DISCONNECT, PEER_SEND);
 
   private static final class Point {
     boolean held;

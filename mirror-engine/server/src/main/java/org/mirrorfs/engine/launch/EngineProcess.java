@@ -48,6 +48,12 @@ public final class EngineProcess implements Closeable {
    */
   public static EngineProcess start(String site, File conf, File log, List<String> jvmOptions,
       long timeoutMillis) throws IOException {
+    return start(site, conf, log, jvmOptions, List.of(), timeoutMillis);
+  }
+
+  /** As above, with {@code -Dkey=value} settings for this engine only, after the file's. */
+  public static EngineProcess start(String site, File conf, File log, List<String> jvmOptions,
+      List<String> settings, long timeoutMillis) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
     cmd.addAll(JAVA17_FLAGS);
@@ -60,6 +66,7 @@ public final class EngineProcess implements Closeable {
     cmd.add(site);
     cmd.add("--conf");
     cmd.add(conf.getAbsolutePath());
+    cmd.addAll(settings);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     EngineProcess engine = new EngineProcess(site, p, log);
     try {

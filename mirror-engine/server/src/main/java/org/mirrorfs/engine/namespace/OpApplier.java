@@ -53,6 +53,36 @@ public final class OpApplier {
     this.site = site;
   }
 
+  /**
+   * Files this site's previous run may have written that its peer never received (its id
+   * journal at start, by id): when the primary's log closes one at a length shorter than the
+   * store holds, the rest was never acknowledged and is cut off (BRIEF 5a.6).
+   */
+  public void undoCandidates(java.util.Map<Long, String> candidates) {
+    this.undoCandidates = candidates;
+  }
+
+  private volatile java.util.Map<Long, String> undoCandidates = java.util.Map.of();
+
+  /**
+   * The primary's log says {@code path} ends at {@code length}: a longer store file holds
+   * bytes no client was ever acknowledged (an old primary's tail); they are cut off.
+   */
+  public void undoTail(String path, long length) throws IOException {
+    org.apache.hadoop.fs.FileStatus st = retry.run("status " + path,
+        () -> store.statusOrNull(path), stopping);
+    if (st == null || st.isDirectory() || st.getLen() <= length) {
+      return;
+    }
+    LOG.warn("Site {}: store file {} holds {} bytes, the primary closed it at {}: cutting off "
+        + "{} bytes that were never acknowledged", site, path, st.getLen(), length,
+        st.getLen() - length);
+    retry.run("truncate " + path, () -> {
+      store.truncate(path, length);
+      return null;
+    }, stopping);
+  }
+
   /** The answers of the entries applied here, by (client id, call id). */
   public RetryCache retryCache() {
     return retryCache;
@@ -93,8 +123,16 @@ public final class OpApplier {
       }
     } else if (op instanceof NamespaceOp.Close c) {
       CachedFile file = table.get(c.fileId());
+      String candidate = undoCandidates.get(c.fileId());
       if (file != null) {
+        if (candidate != null && file.storeReady() && file.out() == null
+            && file.destaged() >= file.received()) {
+          // Nothing left to write here, so no store stream will be closed: check now.
+          undoTail(file.storePath(), c.length());
+        }
         destager.schedule(file);
+      } else if (candidate != null) {
+        undoTail(candidate, c.length());
       }
     } else if (op instanceof NamespaceOp.SetTimes t) {
       // Pending first, store second: a destager that closes the file before seeing the
@@ -150,6 +188,9 @@ public final class OpApplier {
           () -> store.create(r.path(), r.permission(), r.replication(), r.blockSize()), stopping);
       file.storeOpened(out);
     } else {
+      if (r.closedLength() >= 0) {
+        undoTail(r.path(), r.closedLength());
+      }
       file.storeReadyForReopen();
     }
     destager.schedule(file);

@@ -152,6 +152,10 @@ public final class ClientSession implements AckSink {
           return;
         }
         file.localInserted();
+        if (faults.enabled()) {
+          destager.schedule(file);
+          faults.hitIo(FaultPoints.PEER_SEND);
+        }
         peer.replicateData(file, fresh);
         destager.schedule(file);
       } finally {

@@ -138,8 +138,9 @@ final class PeerConnector {
     try {
       syncStates.set(settings.peerSite(), SyncStates.State.OUTDATED, epoch);
     } catch (SyncStates.FencedException e) {
-      LOG.error("Site {}: cannot go solo: {}; this primary has been superseded and keeps "
-          + "waiting for its peer", settings.site(), e.getMessage());
+      LOG.error("Site {}: cannot go solo: {}; this primary has been superseded",
+          settings.site(), e.getMessage());
+      link.superseded(e.getMessage());
       throw e;
     }
     link.peerSyncState(SyncStates.State.OUTDATED.text());

@@ -641,6 +641,17 @@ public final class PeerLink {
     return w == null ? "" : w;
   }
 
+  private volatile java.util.function.Consumer<String> onSuperseded = why -> { };
+
+  /** Told when the link finds the epoch moved past its own: another site was promoted. */
+  public void onSuperseded(java.util.function.Consumer<String> action) {
+    this.onSuperseded = action;
+  }
+
+  void superseded(String why) {
+    onSuperseded.accept(why);
+  }
+
   /** The peer is live and has acknowledged every entry logged so far. */
   public boolean caughtUp() {
     lock.lock();

@@ -112,7 +112,7 @@ public final class PrimaryRole {
     });
     startIntentClearing();
     startLeaseKeeping();
-    startLeaseMonitor(namespace);
+    startLeaseMonitor(namespace, serving);
     parts = new ConnectionDispatcher.Parts(settings, epoch, core.registry(), core.cache(),
         core.table(), core.destager(), core.faults(), core.status(), core.incarnation(),
         core.store(), peerLink, namespace, new ReadService(core.store(), core.table()), null,
@@ -190,11 +190,14 @@ public final class PrimaryRole {
   }
 
   /** Closes files whose writer has been gone longer than mirror.lease.timeout. */
-  private void startLeaseMonitor(NamespaceService namespace) {
+  private void startLeaseMonitor(NamespaceService namespace, BooleanSupplier serving) {
     long leaseMillis = core.settings().leaseTimeoutMillis();
     long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(leaseMillis);
     long period = Math.max(100, Math.min(1000, leaseMillis / 4));
     tasks.add(core.maintenance().scheduleWithFixedDelay(() -> {
+      if (!serving.getAsBoolean()) {
+        return; // writers cannot reach a primary that gave up its role: their leases wait
+      }
       try {
         namespace.expireLeases(timeoutNanos);
       } catch (IOException | RuntimeException e) {

@@ -25,8 +25,12 @@ public final class SecondaryRole {
   private final ReplicaState replica;
   private final ConnectionDispatcher.Parts parts;
 
+  /**
+   * @param undoCandidates files this site's previous run may have written that the peer never
+   *     received (its id journal at start, by id, with their paths)
+   */
   public SecondaryRole(EngineCore core, long epoch, RoleDestageListener destage,
-      java.util.function.BooleanSupplier stopping) {
+      java.util.function.BooleanSupplier stopping, java.util.Map<Long, String> undoCandidates) {
     this.core = core;
     String site = core.site();
     reporter = new DestageReporter(site);
@@ -45,6 +49,12 @@ public final class SecondaryRole {
     });
     OpApplier applier = new OpApplier(core.store(), core.table(), core.destager(), core.retry(),
         stopping, site, core.retryCache());
+    applier.undoCandidates(undoCandidates);
+    core.destager().afterClose(file -> {
+      if (undoCandidates.containsKey(file.id())) {
+        applier.undoTail(file.storePath(), file.received());
+      }
+    });
     applyQueue = new ApplyQueue(applier, reporter::applied, site);
     replica = new ReplicaState(core.settings().records().geometry());
     parts = new ConnectionDispatcher.Parts(core.settings(), epoch, core.registry(), core.cache(),
@@ -74,8 +84,7 @@ public final class SecondaryRole {
    */
   public DirtyRecord handOver() throws InterruptedException {
     applyQueue.applyEverything(60_000);
-    applyQueue.stop();
-    reporter.stop();
+    stop();
     DirtyRecord reverse = replica.reverse();
     LOG.info("Site {}: the reverse record hands over {} bytes in {} files and {} namespace "
         + "entries the old primary had not reported destaged", core.site(),
@@ -86,5 +95,6 @@ public final class SecondaryRole {
   public void stop() {
     applyQueue.stop();
     reporter.stop();
+    core.destager().afterClose(file -> { });
   }
 }

@@ -187,6 +187,30 @@ public final class BackingStore {
   }
 
   /**
+   * Cuts a closed store file back to {@code length} (undo of bytes the peer never had, BRIEF
+   * 5a.6). Waits while the store recovers the last block (HDFS truncate may finish later).
+   */
+  public void truncate(String clientPath, long length) throws IOException {
+    Path p = toStore(clientPath);
+    if (fs.truncate(p, length) || !(fs instanceof LeaseRecoverable leases)) {
+      return;
+    }
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!leases.isFileClosed(p)) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException("truncate of " + p + " at site " + site + " did not finish "
+            + "within 60 s");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted truncating " + p);
+      }
+    }
+  }
+
+  /**
    * Bytes of client data this store holds: the length of every file under the root, the
    * reserved area left out (usage metering: bytes stored at an interval's end).
    */

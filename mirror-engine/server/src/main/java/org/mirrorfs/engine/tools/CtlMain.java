@@ -58,7 +58,7 @@ public final class CtlMain {
       "                                         is in-sync again",
       "  fault --site S --point P --action A    set a fault point on an engine started with",
       "                                         mirror.test.hooks.enabled (A: hold, release,",
-      "                                         delay:<ms>)",
+      "                                         delay:<ms>, once)",
       "",
       "The cluster and ZooKeeper quorum come from mirror.cluster and mirror.zookeeper.quorum.",
       "");
@@ -171,7 +171,8 @@ public final class CtlMain {
         EngineConfigKeys.ZK_QUORUM_DEFAULT), 10_000, 10_000);
     switch (command) {
       case "status" -> {
-        status(zk, cluster, shard, json, out);
+        status(zk, cluster, shard, List.of(conf.getTrimmedStrings(EngineConfigKeys.SITES)),
+            json, out);
         return 0;
       }
       case "verify" -> {
@@ -252,8 +253,8 @@ public final class CtlMain {
     }
   }
 
-  private static void status(ZkSettings zk, String cluster, int shard, boolean json,
-      PrintStream stdout) throws Exception {
+  private static void status(ZkSettings zk, String cluster, int shard, List<String> sites,
+      boolean json, PrintStream stdout) throws Exception {
     CuratorFramework client = SharedZkClients.acquire(zk);
     try {
       ZkLayout layout = new ZkLayout(cluster, shard);
@@ -270,15 +271,17 @@ public final class CtlMain {
       } else {
         out.append(String.format("cluster %s  shard %d  epoch %d  primary %s%n", cluster, shard,
             epoch, primary.map(EngineRecord::site).orElse("(none)")));
-        out.append(String.format("%-10s %-10s %-22s %6s %22s %14s %6s %5s %9s%n", "SITE",
+        out.append(String.format("%-10s %-14s %-22s %6s %22s %14s %6s %5s %-14s %s%n", "SITE",
             "ROLE", "ADDRESS", "EPOCH", "CACHE USED/CAPACITY", "DESTAGE LAG", "FILES", "PEER",
-            "SYNC"));
+            "SYNC", "SYNC SINCE"));
       }
       boolean first = true;
       SyncStates syncStates = new SyncStates(client, layout);
       StringBuilder records = new StringBuilder();
       for (EngineRecord e : engines) {
-        String sync = syncStates.read(e.site()).state().text();
+        SyncStates.Standing standing = syncStates.read(e.site());
+        String sync = standing.state().text() + "@" + standing.epoch();
+        String since = since(syncStates.changedAtMillis(e.site()));
         EngineStatusReply s = null;
         String error = null;
         try (ControlClient c = new ControlClient(new InetSocketAddress(e.host(), e.port()),
@@ -297,7 +300,10 @@ public final class CtlMain {
                 .append(s.cacheCapacityBytes()).append(",\"destageLagBytes\":")
                 .append(s.destageLagBytes()).append(",\"dirtyFiles\":").append(s.dirtyFiles())
                 .append(",\"peerConnected\":").append(s.peerConnected())
-                .append(",\"syncState\":\"").append(sync).append("\"");
+                .append(",\"syncState\":\"").append(standing.state().text())
+                .append("\",\"syncEpoch\":").append(standing.epoch())
+                .append(",\"syncSince\":\"").append(since).append("\"")
+                .append(",\"liveRole\":\"").append(s.role()).append("\"");
             RecordStatus r = s.record();
             if (r != null && !r.link().isEmpty()) {
               out.append(",\"record\":{\"link\":\"").append(r.link()).append("\",\"solo\":")
@@ -315,11 +321,11 @@ public final class CtlMain {
           }
           out.append("}");
         } else if (s != null) {
-          out.append(String.format("%-10s %-10s %-22s %6d %22s %14s %6d %5s %9s%n", e.site(),
-              e.role(), e.address(), s.epoch(),
+          out.append(String.format("%-10s %-14s %-22s %6d %22s %14s %6d %5s %-14s %s%n",
+              e.site(), s.role(), e.address(), s.epoch(),
               mib(s.cacheUsedBytes()) + " / " + mib(s.cacheCapacityBytes()),
               mib(s.destageLagBytes()), s.dirtyFiles(), s.peerConnected() ? "up" : "down",
-              sync));
+              sync, since));
           RecordStatus r = s.record();
           if (r != null && r.link().equals("follower")) {
             records.append(String.format("reverse record at %s: %s received that the primary "
@@ -337,6 +343,27 @@ public final class CtlMain {
         } else {
           out.append(String.format("%-10s %-10s %-22s unreachable: %s%n", e.site(), e.role(),
               e.address(), error));
+        }
+        first = false;
+      }
+      // Sites configured but not registered: their engine is down; ZooKeeper still holds
+      // their standing, and when it last changed (about when they were lost or caught up).
+      for (String site : sites) {
+        if (engines.stream().anyMatch(e -> e.site().equals(site))) {
+          continue;
+        }
+        SyncStates.Standing standing = syncStates.read(site);
+        String since = since(syncStates.changedAtMillis(site));
+        if (json) {
+          out.append(first ? "" : ",").append("{\"site\":\"").append(site)
+              .append("\",\"role\":\"down\",\"syncState\":\"")
+              .append(standing.state().text()).append("\",\"syncEpoch\":")
+              .append(standing.epoch()).append(",\"syncSince\":\"").append(since)
+              .append("\"}");
+        } else {
+          out.append(String.format("%-10s %-14s %-22s %6s %22s %14s %6s %5s %-14s %s%n", site,
+              "down", "-", "-", "-", "-", "-", "-",
+              standing.state().text() + "@" + standing.epoch(), since));
         }
         first = false;
       }
@@ -367,6 +394,11 @@ public final class CtlMain {
     } finally {
       SharedZkClients.release(zk);
     }
+  }
+
+  private static String since(long millis) {
+    return millis < 0 ? "-" : java.time.Instant.ofEpochMilli(millis)
+        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
   }
 
   static String mib(long bytes) {
