@@ -19,13 +19,15 @@ final class DemoCluster implements Closeable {
 
   final File base;
   final EmbeddedZooKeeper zk;
-  final EngineProcess primary;
+  /** Site a's engine (the configured primary); replaced when the demo restarts it. */
+  EngineProcess primary;
   final EngineProcess secondary;
+  private final File conf;
 
   DemoCluster(File base) throws IOException {
     this.base = base;
     this.zk = new EmbeddedZooKeeper(0, new File(base, "zk"));
-    File conf = writeConf();
+    this.conf = writeConf();
     EngineProcess a = null;
     try {
       a = EngineProcess.start("a", conf, new File(base, "engine-a.log"),
@@ -42,6 +44,17 @@ final class DemoCluster implements Closeable {
     }
   }
 
+  /** Kills site a's engine like a crash (its cache is lost). */
+  void killPrimary() throws InterruptedException {
+    primary.kill();
+  }
+
+  /** Starts site a's engine again; it comes back as an outdated secondary. */
+  void restartPrimary() throws IOException {
+    primary = EngineProcess.start("a", conf, new File(base, "engine-a.log"),
+        List.of("-Xmx512m", "-XX:MaxDirectMemorySize=1g"), 60_000);
+  }
+
   File store(String site) {
     return new File(base, "store-" + site);
   }
@@ -52,7 +65,8 @@ final class DemoCluster implements Closeable {
     c.set("mirror.sites", "a,b");
     c.set("mirror.primary", "a");
     c.set("mirror.zookeeper.quorum", zk.connectString());
-    c.set("mirror.zookeeper.session.timeout", "10s");
+    // Shorter than the 10 s default so the demo's failover takes seconds, not tens of them.
+    c.set("mirror.zookeeper.session.timeout", "4s");
     c.set("mirror.cache.capacity", "256m");
     // The demo holds the secondary's destage to show the claim: it needs the test hooks.
     c.setBoolean("mirror.test.hooks.enabled", true);

@@ -218,7 +218,9 @@ class ITestClientReconnect extends PrivateClusterTest {
       FSDataOutputStream out = c.create(new Path("/reconnect/orphan.bin"));
       out.write(new byte[PACKET]);
       out.hflush();
-      cluster.kill(PRIMARY); // and no secondary takes over in this test
+      // Both sites down: no secondary can take over.
+      cluster.kill(SECONDARY);
+      cluster.kill(PRIMARY);
       long start = System.nanoTime();
       assertThatThrownBy(() -> {
         out.write(new byte[PACKET]);
