@@ -158,10 +158,16 @@ class ITestFailover extends PrivateClusterTest {
     TestData.writeFile(fs, p, 77, 3L << 20);
     long epoch = cluster.status(primary).epoch();
 
+    // A planned handover under a writer that hflushes: the writer sees no error.
+    HflushWriter w = new HflushWriter(fs, new Path("/failover/planned-writer.bin"), 78);
+    w.awaitProgress(8 * PACKET, 30_000);
     Ctl.Run over = Ctl.run(cluster, "failover", "--timeout", "60");
     assertThat(over.code()).as(over.toString()).isZero();
     assertThat(over.out()).contains("site " + secondary + " is primary at epoch");
     assertThat(cluster.awaitRole(secondary, "primary", 30_000).epoch()).isGreaterThan(epoch);
+    w.awaitProgress(8 * PACKET, 60_000);
+    w.finish(60);
+    TestData.verifyFile(fs, w.path, w.seed, w.acked.get());
     cluster.awaitRole(primary, "secondary", 60_000);
     awaitInSync(secondary, 120_000);
     TestData.verifyFile(fs, p, 77, 3L << 20);

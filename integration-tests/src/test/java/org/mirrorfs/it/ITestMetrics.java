@@ -46,6 +46,7 @@ class ITestMetrics {
       conf.set("mirror.zookeeper.quorum", zk.getConnectString());
       conf.set("mirror.cache.capacity", "16m");
       conf.set("mirror.metering.sample", "100ms");
+      conf.setBoolean("mirror.test.hooks.enabled", true);
       for (String site : new String[] {"a", "b"}) {
         conf.set("mirror.site." + site + ".address", "127.0.0.1:0");
         conf.set("mirror.site." + site + ".store",
@@ -59,10 +60,18 @@ class ITestMetrics {
         Configuration client = new Configuration();
         client.set("mirror.zookeeper.quorum", zk.getConnectString());
         client.setBoolean("fs.mirror.impl.disable.cache", true);
-        try (FileSystem fs = FileSystem.newInstance(URI.create("mirror://metrics/"), client)) {
+        // The secondary keeps the bytes in its cache for a few samples, so its cache
+        // byte-seconds cannot miss them however fast the writes are.
+        try (org.mirrorfs.engine.tools.ControlClient cb = new org.mirrorfs.engine.tools
+            .ControlClient(new java.net.InetSocketAddress(b.record().host(), b.record().port()),
+                "metrics", 0);
+            FileSystem fs = FileSystem.newInstance(URI.create("mirror://metrics/"), client)) {
+          cb.fault(org.mirrorfs.engine.fault.FaultPoints.DESTAGE_WRITE, "hold");
           TestData.writeFile(fs, new Path("/m/one.bin"), 1, 1 * MIB);
           TestData.writeFile(fs, new Path("/m/two.bin"), 2, 2 * MIB);
           TestData.writeFile(fs, new Path("/m/three.bin"), 3, 3 * MIB + 17);
+          Thread.sleep(400);
+          cb.fault(org.mirrorfs.engine.fault.FaultPoints.DESTAGE_WRITE, "release");
         }
         awaitQuiet(a, b);
         Thread.sleep(300); // a fresh status reading for the scrape

@@ -147,14 +147,20 @@ public final class DirtyRecord {
   /**
    * Makes this record the first record of a new primary's log (a promoted secondary's reverse
    * record becomes its record of what the old primary lacks): the pending entries are numbered
-   * 1..k in their order, each file's opening entry follows its renumbering, and nothing counts
-   * as applied yet. Returns k, where the new log continues.
+   * 1..k in their order (resync Resume entries of the old link are dropped), each file's
+   * opening entry follows its renumbering, and nothing counts as applied yet. Returns k, where
+   * the new log continues.
    */
   public synchronized long resequence() {
     TreeMap<Long, NamespaceOp> renumbered = new TreeMap<>();
     Map<Long, Long> newSeq = new java.util.HashMap<>();
     long n = 0;
     for (Map.Entry<Long, NamespaceOp> op : pendingOps.entrySet()) {
+      if (op.getValue() instanceof NamespaceOp.Resume) {
+        // Bookkeeping of the old link's resync, not a client's operation: the new primary's
+        // own resync resumes what its record marks.
+        continue;
+      }
       newSeq.put(op.getKey(), ++n);
       renumbered.put(n, op.getValue());
     }

@@ -147,4 +147,39 @@ class TestDirtyRecord {
     assertThat(record.dirtyExtents()).containsExactly(new RecordGeometry.Extent(0, 0),
         new RecordGeometry.Extent(1, 0));
   }
+
+  @Test
+  void resequencedRecordStartsANewLogWithItsPendingEntriesInOrder() {
+    // A secondary's reverse record at promotion: entries 7 (create of f) and 9 (a rename)
+    // pending, entry 8 already applied by the old primary.
+    CachedFile f = file(1);
+    CachedFile g = file(2);
+    record.opLogged(7, new NamespaceOp.Create("c", 1, 1, "/f1", (short) 0644, "cache",
+        (short) 1, MIB));
+    record.opened(f, 0, 7);
+    write(f, 0, 2L * MIB);
+    record.opened(g, 0, 5);
+    write(g, 0, MIB);
+    record.opLogged(9, new NamespaceOp.Rename("c", 2, "/a", "/b"));
+    // The old link's resync bookkeeping is not carried into the new log.
+    record.opLogged(10, new NamespaceOp.Resume("c", 0, 2, "/f2", 0, MIB, "cache",
+        (short) 0644, (short) 1, MIB));
+    record.peerApplied(6);
+
+    long last = record.resequence();
+
+    assertThat(last).isEqualTo(2);
+    assertThat(record.pendingOps().keySet()).containsExactly(1L, 2L);
+    assertThat(record.pendingOps().get(2L)).isInstanceOf(NamespaceOp.Rename.class);
+    assertThat(record.peerAppliedSeq()).isZero();
+    // f opens with the renumbered create: reports about it wait for entry 1 to be applied.
+    record.peerDestaged(1, 2L * MIB);
+    assertThat(record.dirtyBlocks(1)).containsExactly(range(0, 1));
+    record.peerApplied(1);
+    record.peerDestaged(1, 2L * MIB);
+    assertThat(record.dirtyBlocks(1)).isEmpty();
+    // g was opened by an entry already applied: its reports count at once.
+    record.peerDestaged(2, MIB);
+    assertThat(record.dirtyBlocks(2)).isEmpty();
+  }
 }
