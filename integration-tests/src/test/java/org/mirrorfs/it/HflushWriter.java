@@ -25,6 +25,11 @@ final class HflushWriter {
   final CompletableFuture<Void> done;
 
   HflushWriter(FileSystem client, Path path, long seed) {
+    this(client, path, seed, 0);
+  }
+
+  /** As above, pausing {@code pauseMillis} after each hflush (bounds the bytes written). */
+  HflushWriter(FileSystem client, Path path, long seed, long pauseMillis) {
     this.path = path;
     this.seed = seed;
     done = CompletableFuture.runAsync(() -> {
@@ -36,9 +41,15 @@ final class HflushWriter {
           out.hflush();
           acked.set(off + PACKET);
           lastAckNanos.set(System.nanoTime());
+          if (pauseMillis > 0) {
+            Thread.sleep(pauseMillis);
+          }
         }
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("writer interrupted", e);
       }
     });
   }

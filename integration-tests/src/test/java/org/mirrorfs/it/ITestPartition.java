@@ -66,7 +66,7 @@ class ITestPartition extends PrivateClusterTest {
   void aPrimaryCutOffFromZooKeeperIsDeposedAndLosesNoAcknowledgedByte() throws Exception {
     await("in-sync", () -> inSync(cluster.status(PRIMARY)), 120_000);
     long epoch = cluster.status(PRIMARY).epoch();
-    HflushWriter w = new HflushWriter(fs, new Path("/partition/cache.bin"), 3);
+    HflushWriter w = new HflushWriter(fs, new Path("/partition/cache.bin"), 3, 2);
     w.awaitProgress(8 * PACKET, 30_000);
     cluster.zkProxy(PRIMARY).blackhole();
     EngineStatusReply promoted = cluster.awaitRole(SECONDARY, "primary", 60_000);
@@ -114,7 +114,9 @@ class ITestPartition extends PrivateClusterTest {
     Configuration local = cluster.clientConf();
     local.set("mirror.ack.mode", "local");
     try (FileSystem client = cluster.newClient(local)) {
-      HflushWriter w = new HflushWriter(client, new Path("/partition/local.bin"), 4);
+      // Paced: local mode acknowledges at memory speed, and only the timing of the last
+      // acknowledgment matters here, not the volume.
+      HflushWriter w = new HflushWriter(client, new Path("/partition/local.bin"), 4, 5);
       w.awaitProgress(8 * PACKET, 30_000);
       long cutNanos = System.nanoTime();
       cluster.zkProxy(PRIMARY).blackhole();

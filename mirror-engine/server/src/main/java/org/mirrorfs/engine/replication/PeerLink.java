@@ -94,9 +94,11 @@ public final class PeerLink {
 
   final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private FrameChannel channel;
-  private Mode mode = Mode.DOWN;
-  private long nextSeq;
+  // Written under the lock; volatile so that status readers never wait behind a send that
+  // is blocked on a slow peer (the lock is held while a frame goes out).
+  private volatile FrameChannel channel;
+  private volatile Mode mode = Mode.DOWN;
+  private volatile long nextSeq;
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private final TreeMap<Long, CompletableFuture<Long>> opWaiters = new TreeMap<>();
   /** Per file, how far a resync has sent it; the live path sends only what lies beyond. */
@@ -164,30 +166,15 @@ public final class PeerLink {
   }
 
   public boolean connected() {
-    lock.lock();
-    try {
-      return channel != null;
-    } finally {
-      lock.unlock();
-    }
+    return channel != null;
   }
 
   public Mode mode() {
-    lock.lock();
-    try {
-      return mode;
-    } finally {
-      lock.unlock();
-    }
+    return mode;
   }
 
   public long loggedSeq() {
-    lock.lock();
-    try {
-      return nextSeq;
-    } finally {
-      lock.unlock();
-    }
+    return nextSeq;
   }
 
   public long appliedSeq() {
