@@ -68,6 +68,16 @@ public final class EngineConfigKeys {
   public static final String DESTAGE_BATCH = "mirror.destage.batch.bytes";
   public static final long DESTAGE_BATCH_DEFAULT = 8L << 20;
 
+  /**
+   * Cached bytes of one file that nobody waits for are destaged once this many have gathered
+   * (0: at once). Fewer, larger synced store writes instead of one per client flush.
+   */
+  public static final String DESTAGE_MIN_BYTES = "mirror.destage.min.bytes";
+  public static final long DESTAGE_MIN_BYTES_DEFAULT = 4L << 20;
+  /** ... or once the oldest of them is this old, whatever their amount. */
+  public static final String DESTAGE_DELAY = "mirror.destage.delay";
+  public static final long DESTAGE_DELAY_DEFAULT_MS = 500;
+
   /** First retry delay after a backing-store failure; doubles up to the maximum. */
   public static final String DESTAGE_RETRY_INITIAL = "mirror.destage.retry.initial";
   public static final long DESTAGE_RETRY_INITIAL_DEFAULT_MS = 100;

@@ -36,6 +36,8 @@ public record EngineSettings(
     long destageBatchBytes,
     long destageRetryInitialMillis,
     long destageRetryMaxMillis,
+    long destageMinBytes,
+    long destageDelayMillis,
     long peerConnectTimeoutMillis,
     long peerRetryIntervalMillis,
     long leaseTimeoutMillis,
@@ -128,6 +130,10 @@ public record EngineSettings(
     }
     return new EngineSettings(cluster, tenant, java.util.Set.copyOf(served), shard, site, peer, site.equals(primarySite), listen, store,
         Paths.get(stateDir), zk, capacity, threads, batch, retryInitial, retryMax,
+        nonNegative(conf, DESTAGE_MIN_BYTES, bytesValue(conf, DESTAGE_MIN_BYTES,
+            DESTAGE_MIN_BYTES_DEFAULT), site),
+        nonNegative(conf, DESTAGE_DELAY, millisValue(conf, DESTAGE_DELAY,
+            DESTAGE_DELAY_DEFAULT_MS), site),
         positiveMillis(conf, PEER_CONNECT_TIMEOUT, PEER_CONNECT_TIMEOUT_DEFAULT_MS),
         positiveMillis(conf, PEER_RETRY_INTERVAL, PEER_RETRY_INTERVAL_DEFAULT_MS),
         positiveMillis(conf, LEASE_TIMEOUT, LEASE_TIMEOUT_DEFAULT_MS),
@@ -164,14 +170,25 @@ public record EngineSettings(
     }
   }
 
-  private static long positiveMillis(Configuration conf, String key, long defaultMillis) {
-    long v;
+  private static long nonNegative(Configuration conf, String key, long v, String site) {
+    if (v < 0) {
+      throw new IllegalArgumentException(key + " must not be negative, was '" + conf.get(key)
+          + "' at site " + site);
+    }
+    return v;
+  }
+
+  private static long millisValue(Configuration conf, String key, long defaultMillis) {
     try {
-      v = conf.getTimeDuration(key, defaultMillis, TimeUnit.MILLISECONDS);
+      return conf.getTimeDuration(key, defaultMillis, TimeUnit.MILLISECONDS);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " is not a time duration: '" + conf.get(key)
           + "'", e);
     }
+  }
+
+  private static long positiveMillis(Configuration conf, String key, long defaultMillis) {
+    long v = millisValue(conf, key, defaultMillis);
     if (v <= 0 || v > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(key + " must be > 0 and at most " + Integer.MAX_VALUE
           + " ms, was '" + conf.get(key) + "'");

@@ -239,7 +239,9 @@ public final class MirrorEngine implements Closeable {
   private Destager newDestager(FaultPoints faults, DestageListener listener) {
     return new Destager(store, faults, listener, settings.destageThreads(),
         settings.destageBatchBytes(), settings.destageRetryInitialMillis(),
-        settings.destageRetryMaxMillis(), settings.site());
+        settings.destageRetryMaxMillis(), settings.site(),
+        new Destager.Gathering(settings.destageMinBytes(), settings.destageDelayMillis(),
+            () -> cache.used() > cache.capacity() / 2));
   }
 
   /**
@@ -339,6 +341,7 @@ public final class MirrorEngine implements Closeable {
   /** Waits up to {@code millis} for every cached byte to reach the store. */
   public boolean drain(long millis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    destager.destageEverything();
     while (System.nanoTime() < deadline) {
       boolean clean = table.all().stream().allMatch(f -> f.undestagedBytes() == 0);
       if (clean && destager.activeFiles() == 0) {

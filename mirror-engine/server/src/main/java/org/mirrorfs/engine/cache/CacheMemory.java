@@ -21,7 +21,8 @@ public final class CacheMemory {
   private final PooledByteBufAllocator allocator;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition freed = lock.newCondition();
-  private long used;
+  /** Written under the lock; read without it (the destager asks per packet). */
+  private volatile long used;
   private long peak;
 
   public CacheMemory(long capacity) {
@@ -81,12 +82,7 @@ public final class CacheMemory {
   }
 
   public long used() {
-    lock.lock();
-    try {
-      return used;
-    } finally {
-      lock.unlock();
-    }
+    return used;
   }
 
   public long peak() {

@@ -41,6 +41,10 @@ public final class CachedFile {
   private long[] pendingTimes;
   private long storeHolds;
   private long dirtySince;
+  /** When the oldest byte not yet destaged here arrived, on the monotonic clock. */
+  private long dirtyAtNanos;
+  /** Has work that is not due yet, and the destager knows it (it looks again later). */
+  private boolean parked;
   private long urgentUpTo;
 
   /** Orders "became dirty" events across all files of this engine (claim 13: oldest first). */
@@ -176,6 +180,7 @@ public final class CachedFile {
     }
     if (received == destaged) {
       dirtySince = DIRTY_TICKETS.incrementAndGet();
+      dirtyAtNanos = System.nanoTime();
     }
     extents.addLast(extent);
     received = extent.end();
@@ -307,15 +312,63 @@ public final class CachedFile {
 
   /** Claims the file for one destage worker; false if it has nothing to do or is claimed. */
   public synchronized boolean claimForDestage() {
+    return claimForDestage(0, true) == DestageClaim.CLAIMED;
+  }
+
+  /** What {@link #claimForDestage(long, boolean)} decided. */
+  public enum DestageClaim {
+    /** the caller runs a destage pass */
+    CLAIMED,
+    /** there is work, not due yet: the caller must look again later (parked until then) */
+    PARKED,
+    /** nothing to do, already claimed, or already parked */
+    NONE
+  }
+
+  /**
+   * Claims the file for a destage pass if it has work that is due: something waits for it
+   * (an hsync, a {@code destage}-mode or solo acknowledgment, a close, a delete), at least
+   * {@code minBytes} have gathered, or {@code force} (the dirty bytes are old, or the cache is
+   * filling). Otherwise the work waits, so that a writer's small packets reach the store in
+   * few large, synced writes instead of one hsync each.
+   */
+  public synchronized DestageClaim claimForDestage(long minBytes, boolean force) {
     if (destageScheduled || !storeReady) {
-      return false;
+      return DestageClaim.NONE;
     }
     boolean work = deleted ? out != null : received > destaged || closeDue();
     if (!work) {
-      return false;
+      return DestageClaim.NONE;
     }
-    destageScheduled = true;
-    return true;
+    if (force || deleted || closeDue() || received - destaged >= minBytes
+        || destageAwaited()) {
+      destageScheduled = true;
+      parked = false;
+      return DestageClaim.CLAIMED;
+    }
+    if (parked) {
+      return DestageClaim.NONE;
+    }
+    parked = true;
+    return DestageClaim.PARKED;
+  }
+
+  /** Whether an acknowledgment or an hsync waits for this site's store. */
+  private boolean destageAwaited() {
+    if (mode == AckMode.DESTAGE || urgentUpTo > destaged) {
+      return true;
+    }
+    return isSolo() && mode == AckMode.CACHE && !solo.ackFromCache();
+  }
+
+  /** The destager took the file off its parked set: the next claim decides afresh. */
+  public synchronized void unpark() {
+    parked = false;
+  }
+
+  /** How long the oldest byte not yet destaged here has waited, in nanoseconds (0: none). */
+  public synchronized long dirtyAgeNanos(long nowNanos) {
+    return received > destaged ? nowNanos - dirtyAtNanos : 0;
   }
 
   /** Releases the claim; true if more work arrived meanwhile and the caller should go on. */

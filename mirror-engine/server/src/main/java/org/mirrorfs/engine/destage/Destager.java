@@ -18,6 +18,13 @@ import org.slf4j.LoggerFactory;
  * counts it destaged and frees the cache. A failing store is retried with backoff; after a
  * failure the file is reopened (lease recovered) and continues at the store's length, so a
  * partly written batch is neither lost nor written twice.
+ *
+ * <p>Work that nobody waits for is gathered first: a file is destaged once
+ * {@code mirror.destage.min.bytes} have gathered, its oldest dirty byte is
+ * {@code mirror.destage.delay} old, the cache is half full, or something waits for the store
+ * (hsync, {@code destage} mode, solo, close, delete). Until then it is parked and a timer looks
+ * at it again. Without this, a writer that hflushes every 64 KiB costs each site one store
+ * hsync per packet, on the cores the acknowledgment path needs.
  */
 public final class Destager {
   private static final Logger LOG = LoggerFactory.getLogger(Destager.class);
@@ -32,10 +39,30 @@ public final class Destager {
   private final java.util.List<Thread> workers = new java.util.ArrayList<>();
   private final DestageQueue queue = new DestageQueue();
   private final AtomicInteger active = new AtomicInteger();
+  private final java.util.Set<CachedFile> parked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final long minBytes;
+  private final long delayNanos;
+  private final java.util.function.BooleanSupplier cacheFilling;
+  private final Thread timer;
+  private volatile boolean everything;
   private volatile boolean stopping;
+
+  /** When parked work becomes due regardless of its size. */
+  public record Gathering(long minBytes, long delayMillis,
+      java.util.function.BooleanSupplier cacheFilling) {
+    /** No gathering: every byte is destaged as soon as a worker is free (tests, tools). */
+    public static final Gathering NONE = new Gathering(0, 0, () -> true);
+  }
 
   public Destager(BackingStore store, FaultPoints faults, DestageListener listener, int threads,
       long batchBytes, long retryInitialMillis, long retryMaxMillis, String site) {
+    this(store, faults, listener, threads, batchBytes, retryInitialMillis, retryMaxMillis, site,
+        Gathering.NONE);
+  }
+
+  public Destager(BackingStore store, FaultPoints faults, DestageListener listener, int threads,
+      long batchBytes, long retryInitialMillis, long retryMaxMillis, String site,
+      Gathering gathering) {
     this.store = store;
     this.faults = faults;
     this.listener = listener;
@@ -43,6 +70,13 @@ public final class Destager {
     this.retryInitialMillis = retryInitialMillis;
     this.retryMaxMillis = retryMaxMillis;
     this.site = site;
+    this.minBytes = gathering.minBytes();
+    this.delayNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+        gathering.delayMillis());
+    this.cacheFilling = gathering.cacheFilling();
+    this.timer = new Thread(this::lookAtParked, "destage-timer-" + site);
+    this.timer.setDaemon(true);
+    this.timer.start();
     for (int i = 1; i <= threads; i++) {
       Thread t = new Thread(this::work, "destage-" + site + "-" + i);
       t.setDaemon(true);
@@ -51,11 +85,62 @@ public final class Destager {
     }
   }
 
-  /** Makes sure a worker will look at this file. Cheap when it is already queued. */
+  /**
+   * Makes sure a worker will look at this file once its work is due (see the class comment).
+   * Cheap when it is already queued or parked.
+   */
   public void schedule(CachedFile file) {
-    if (!stopping && file.claimForDestage()) {
-      active.incrementAndGet();
-      queue.add(file);
+    if (stopping) {
+      return;
+    }
+    offer(file, everything || cacheFilling.getAsBoolean());
+  }
+
+  private void offer(CachedFile file, boolean force) {
+    switch (file.claimForDestage(minBytes, force)) {
+      case CLAIMED -> {
+        active.incrementAndGet();
+        queue.add(file);
+      }
+      case PARKED -> parked.add(file);
+      case NONE -> { }
+    }
+  }
+
+  /** From now on every cached byte is due at once: a clean stop drains the cache. */
+  public void destageEverything() {
+    everything = true;
+    timer.interrupt();
+  }
+
+  /** Files whose work waits to gather, not yet queued. */
+  public int parkedFiles() {
+    return parked.size();
+  }
+
+  /** Looks at parked files a few times per delay: those now due go to the workers. */
+  private void lookAtParked() {
+    long tickMillis = Math.max(5, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+        delayNanos) / 4);
+    while (!stopping) {
+      try {
+        Thread.sleep(tickMillis);
+      } catch (InterruptedException e) {
+        if (stopping) {
+          return;
+        }
+      }
+      if (parked.isEmpty()) {
+        continue;
+      }
+      long now = System.nanoTime();
+      boolean all = everything || cacheFilling.getAsBoolean();
+      for (java.util.Iterator<CachedFile> it = parked.iterator(); it.hasNext(); ) {
+        CachedFile file = it.next();
+        it.remove();
+        file.unpark();
+        offer(file, all || file.dirtyAgeNanos(now) >= delayNanos);
+      }
     }
   }
 
@@ -90,9 +175,15 @@ public final class Destager {
       if (drain(file)) {
         queue.add(file);
         requeued = true;
-      } else if (!stopping && file.unclaim() && file.claimForDestage()) {
-        queue.add(file);
-        requeued = true;
+      } else if (!stopping && file.unclaim()) {
+        CachedFile.DestageClaim next = file.claimForDestage(minBytes,
+            everything || cacheFilling.getAsBoolean());
+        if (next == CachedFile.DestageClaim.CLAIMED) {
+          queue.add(file);
+          requeued = true;
+        } else if (next == CachedFile.DestageClaim.PARKED) {
+          parked.add(file);
+        }
       }
     } catch (InterruptedIOException e) {
       file.unclaim();
@@ -265,6 +356,7 @@ public final class Destager {
 
   public void stop() {
     stopping = true;
+    timer.interrupt();
     queue.close();
     for (Thread t : workers) {
       t.interrupt();

@@ -1,5 +1,6 @@
 package org.mirrorfs.engine.metering;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,7 +16,9 @@ final class FileUsage {
   private final AtomicLong receivedTo;
   private final AtomicLong destagedTo;
   /** Set by every advance, cleared when a checkpoint has taken the offsets. */
-  volatile boolean changed = true;
+  private final AtomicBoolean changed = new AtomicBoolean();
+  /** Folded into the retired sums: its facts are no longer checkpointed. */
+  volatile boolean retired;
   /** Metering time this site forgot the file (closed and destaged), or -1. */
   volatile long forgottenAt = -1;
 
@@ -53,6 +56,16 @@ final class FileUsage {
     return Math.max(0, destagedTo.get() - base);
   }
 
+  /** Flags the file changed; true if it was not flagged yet (the caller queues it once). */
+  boolean flagChanged() {
+    return !changed.get() && changed.compareAndSet(false, true);
+  }
+
+  /** Clears the flag before the offsets are read, so an advance after the read flags again. */
+  void clearChanged() {
+    changed.set(false);
+  }
+
   private long advance(AtomicLong mark, long from, long to) {
     while (true) {
       long at = mark.get();
@@ -60,7 +73,6 @@ final class FileUsage {
         return 0;
       }
       if (mark.compareAndSet(at, to)) {
-        changed = true;
         // Extents of one incarnation arrive in offset order, so [at, from) is empty; were it
         // not, the mark (the durable fact) still decides what counts.
         return to - at;

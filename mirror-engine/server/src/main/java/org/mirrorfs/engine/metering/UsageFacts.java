@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -14,6 +15,10 @@ import java.util.function.LongSupplier;
  * namespace operations are counted, and the running sums. Totals are always computed from the
  * facts, so a checkpoint of the facts is a checkpoint of the totals, consistent by
  * construction. Updates are lock-free; only snapshots and retiring synchronize.
+ *
+ * <p>A checkpoint runs before every destaged-range message, so its cost must not grow with
+ * the files of the interval: changed files are queued as they change, and running sums answer
+ * the totals between interval closes. Closing an interval still sums every file's facts.
  */
 final class UsageFacts {
   /** Operations counted: the log position (epoch, sequence) of the last one, and how many. */
@@ -24,6 +29,11 @@ final class UsageFacts {
       long resyncSent, long retiredReceived, long retiredDestaged, List<long[]> files) {}
 
   private final Map<Long, FileUsage> files = new ConcurrentHashMap<>();
+  /** Files flagged changed since their facts were last copied (a file at most once). */
+  private final ConcurrentLinkedQueue<FileUsage> changed = new ConcurrentLinkedQueue<>();
+  /** Bytes counted beyond each live file's base, kept as they are counted. */
+  private final AtomicLong liveReceived = new AtomicLong();
+  private final AtomicLong liveDestaged = new AtomicLong();
   private final AtomicReference<OpsMark> ops = new AtomicReference<>(new OpsMark(0, 0, 0));
   private final AtomicLong resyncReceived = new AtomicLong();
   private final AtomicLong cacheByteMillis = new AtomicLong();
@@ -33,17 +43,39 @@ final class UsageFacts {
   private long retiredDestaged;
 
   FileUsage opened(long id, long base) {
-    return files.computeIfAbsent(id, k -> new FileUsage(id, base, base, base));
+    FileUsage u = files.computeIfAbsent(id, k -> new FileUsage(id, base, base, base));
+    touched(u);
+    return u;
   }
 
   void received(long id, long from, long to) {
     FileUsage u = files.get(id);
-    (u != null ? u : opened(id, from)).received(from, to);
+    if (u == null) {
+      u = opened(id, from);
+    }
+    long counted = u.received(from, to);
+    if (counted > 0) {
+      liveReceived.addAndGet(counted);
+      touched(u);
+    }
   }
 
   void destaged(long id, long from, long to) {
     FileUsage u = files.get(id);
-    (u != null ? u : opened(id, from)).destaged(from, to);
+    if (u == null) {
+      u = opened(id, from);
+    }
+    long counted = u.destaged(from, to);
+    if (counted > 0) {
+      liveDestaged.addAndGet(counted);
+      touched(u);
+    }
+  }
+
+  private void touched(FileUsage u) {
+    if (u.flagChanged()) {
+      changed.add(u);
+    }
   }
 
   void resyncReceived(long bytes) {
@@ -74,7 +106,7 @@ final class UsageFacts {
     FileUsage u = files.get(id);
     if (u != null && u.forgottenAt < 0) {
       u.forgottenAt = now;
-      u.changed = true;
+      touched(u);
     }
   }
 
@@ -94,24 +126,34 @@ final class UsageFacts {
 
   /**
    * Copies the facts. Each file's offsets are read once and used both for the totals and for
-   * the copy, so a checkpoint's totals are exactly those of its facts.
+   * the copy, so a closing interval's totals are exactly those of its facts. {@code CHANGED}
+   * visits only the queued files and {@code NONE} none: their totals come from the running
+   * sums, which an advance racing the copy may already include (the next copy has it).
    */
   synchronized Snapshot snapshot(Copy copy) {
-    long received = retiredReceived;
-    long destaged = retiredDestaged;
     List<long[]> copied = new ArrayList<>();
-    for (FileUsage u : files.values()) {
-      boolean take = copy == Copy.ALL || (copy == Copy.CHANGED && u.changed);
-      if (copy != Copy.NONE) {
-        u.changed = false;
+    long received;
+    long destaged;
+    if (copy == Copy.ALL) {
+      changed.clear();
+      received = retiredReceived;
+      destaged = retiredDestaged;
+      for (FileUsage u : files.values()) {
+        long[] f = copyOf(u);
+        received += Math.max(0, f[2] - u.base);
+        destaged += Math.max(0, f[3] - u.base);
+        copied.add(f);
       }
-      long r = u.receivedTo();
-      long d = u.destagedTo();
-      received += Math.max(0, r - u.base);
-      destaged += Math.max(0, d - u.base);
-      if (take) {
-        copied.add(new long[] {u.id, u.base, r, d, u.forgottenAt});
+    } else {
+      if (copy == Copy.CHANGED) {
+        for (FileUsage u = changed.poll(); u != null; u = changed.poll()) {
+          if (!u.retired) {
+            copied.add(copyOf(u));
+          }
+        }
       }
+      received = retiredReceived + liveReceived.get();
+      destaged = retiredDestaged + liveDestaged.get();
     }
     OpsMark o = ops.get();
     long cache = cacheByteMillis.get();
@@ -119,6 +161,11 @@ final class UsageFacts {
     long rs = resyncSent();
     return new Snapshot(new Usage(received, destaged, o.count(), cache, rr, rs), o, cache, rr,
         rs, retiredReceived, retiredDestaged, copied);
+  }
+
+  private static long[] copyOf(FileUsage u) {
+    u.clearChanged();
+    return new long[] {u.id, u.base, u.receivedTo(), u.destagedTo(), u.forgottenAt};
   }
 
   /**
@@ -129,8 +176,13 @@ final class UsageFacts {
     int n = 0;
     for (FileUsage u : new ArrayList<>(files.values())) {
       if (u.forgottenAt >= 0 && u.forgottenAt < before) {
-        retiredReceived += u.receivedBytes();
-        retiredDestaged += u.destagedBytes();
+        u.retired = true;
+        long r = u.receivedBytes();
+        long d = u.destagedBytes();
+        retiredReceived += r;
+        retiredDestaged += d;
+        liveReceived.addAndGet(-r);
+        liveDestaged.addAndGet(-d);
         files.remove(u.id);
         n++;
       }
@@ -154,7 +206,12 @@ final class UsageFacts {
       long forgottenAt) {
     FileUsage u = new FileUsage(id, base, receivedTo, destagedTo);
     u.forgottenAt = forgottenAt;
-    u.changed = false;
-    files.put(id, u);
+    FileUsage before = files.put(id, u);
+    if (before != null) {
+      liveReceived.addAndGet(-before.receivedBytes());
+      liveDestaged.addAndGet(-before.destagedBytes());
+    }
+    liveReceived.addAndGet(u.receivedBytes());
+    liveDestaged.addAndGet(u.destagedBytes());
   }
 }

@@ -1,0 +1,140 @@
+package org.mirrorfs.engine.destage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mirrorfs.engine.cache.CacheMemory;
+import org.mirrorfs.engine.cache.CachedFile;
+import org.mirrorfs.engine.cache.Extent;
+import org.mirrorfs.engine.fault.FaultPoints;
+import org.mirrorfs.engine.store.BackingStore;
+import org.mirrorfs.protocol.AckMode;
+
+/**
+ * Small packets nobody waits for gather before they reach the store, on a real destager and a
+ * real local store; whatever waits for the store (hsync, close, a full cache, age, a clean
+ * stop) is not held back.
+ */
+@Timeout(60)
+class TestDestageGathering {
+  private static final int PACKET = 64 * 1024;
+  private static final long DELAY_MILLIS = 400;
+
+  private Path dir;
+  private BackingStore store;
+  private final CacheMemory cache = new CacheMemory(64L << 20);
+  private final AtomicBoolean filling = new AtomicBoolean();
+  private final List<long[]> passes = new CopyOnWriteArrayList<>();
+  private Destager destager;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    dir = Files.createTempDirectory("destage-gather");
+    store = BackingStore.open(dir.toUri(), new Configuration(), "t");
+    destager = new Destager(store, new FaultPoints(false), new DestageListener() {
+      @Override
+      public void destaged(CachedFile file, long from, long to) {
+        passes.add(new long[] {file.id(), from, to, System.nanoTime()});
+      }
+
+      @Override
+      public void finished(CachedFile file) {}
+    }, 2, 8L << 20, 10, 100, "t",
+        new Destager.Gathering(1L << 20, DELAY_MILLIS, filling::get));
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    destager.stop();
+    store.close();
+  }
+
+  private CachedFile open(String path, long id) throws IOException {
+    CachedFile f = new CachedFile(id, path, AckMode.CACHE, (short) 0644, (short) 1, 1L << 20);
+    f.storeOpened(store.create(path, (short) 0644, (short) 1, 1L << 20));
+    return f;
+  }
+
+  private void write(CachedFile f, int packets) throws IOException {
+    for (int i = 0; i < packets; i++) {
+      Extent e = cache.allocate(f.received(), PACKET);
+      e.buffer().writeZero(PACKET);
+      assertThat(f.append(e)).isNull();
+      destager.schedule(f);
+    }
+  }
+
+  private static void await(java.util.function.BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(done.getAsBoolean()).isTrue();
+  }
+
+  @Test
+  void packetsGatherUntilTheMinimumThenGoInFewPasses() throws Exception {
+    CachedFile f = open("/gather", 1);
+    write(f, 15); // 960 KiB: below the 1 MiB minimum
+    Thread.sleep(DELAY_MILLIS / 4);
+    assertThat(passes).as("nothing due yet").isEmpty();
+    assertThat(f.destaged()).isZero();
+    write(f, 1); // 1 MiB: due
+    await(() -> f.destaged() == 16L * PACKET);
+    assertThat(passes).as("one pass took the whole megabyte").hasSize(1);
+    assertThat(Files.size(dir.resolve("gather"))).isEqualTo(16L * PACKET);
+  }
+
+  @Test
+  void aFewBytesAreDestagedOnceTheyAreOldEnough() throws Exception {
+    CachedFile f = open("/old", 1);
+    long start = System.nanoTime();
+    write(f, 1);
+    await(() -> f.destaged() == PACKET);
+    assertThat(passes.get(0)[3] - start).as("waited for the delay")
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(DELAY_MILLIS));
+  }
+
+  @Test
+  void anHsyncACloseOrAFillingCacheIsNotHeldBack() throws Exception {
+    CachedFile synced = open("/synced", 1);
+    write(synced, 1);
+    destager.urgent(synced, PACKET);
+    await(() -> synced.destaged() == PACKET);
+
+    CachedFile closed = open("/closed", 2);
+    write(closed, 1);
+    closed.markClosed();
+    destager.schedule(closed);
+    await(() -> closed.destaged() == PACKET && closed.out() == null);
+
+    filling.set(true);
+    CachedFile pressed = open("/pressed", 3);
+    write(pressed, 1);
+    await(() -> pressed.destaged() == PACKET);
+    assertThat(passes).hasSize(3);
+    assertThat(destager.parkedFiles()).isZero();
+  }
+
+  @Test
+  void aCleanStopTakesEverythingAtOnce() throws Exception {
+    CachedFile f = open("/stop", 1);
+    write(f, 2);
+    Thread.sleep(50);
+    assertThat(f.destaged()).isZero();
+    assertThat(destager.parkedFiles()).isEqualTo(1);
+    destager.destageEverything();
+    await(() -> f.destaged() == 2L * PACKET);
+  }
+}
