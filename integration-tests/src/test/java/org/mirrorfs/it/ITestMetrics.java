@@ -54,8 +54,9 @@ class ITestMetrics {
         conf.set("mirror.site." + site + ".state.dir", new File(base, "state-" + site).getPath());
         conf.setInt("mirror.site." + site + ".metrics.port", freePort());
       }
-      try (MirrorEngine b = new MirrorEngine(EngineSettings.from(conf, "b")).start();
-          MirrorEngine a = new MirrorEngine(EngineSettings.from(conf, "a")).start()) {
+      MirrorEngine[] bs = {new MirrorEngine(EngineSettings.from(conf, "b")).start()};
+      try (MirrorEngine a = new MirrorEngine(EngineSettings.from(conf, "a")).start()) {
+        MirrorEngine b = bs[0];
         awaitInSync(a);
         Configuration client = new Configuration();
         client.set("mirror.zookeeper.quorum", zk.getConnectString());
@@ -70,7 +71,21 @@ class ITestMetrics {
           TestData.writeFile(fs, new Path("/m/one.bin"), 1, 1 * MIB);
           TestData.writeFile(fs, new Path("/m/two.bin"), 2, 2 * MIB);
           TestData.writeFile(fs, new Path("/m/three.bin"), 3, 3 * MIB + 17);
+          // A writer that waits for each hflush: every one of its packets is timed.
+          try (org.apache.hadoop.fs.FSDataOutputStream out = fs.create(new Path("/m/flushed.bin"),
+              true)) {
+            TestData.write(out, 4, HFLUSHES * FLUSH_BYTES, FLUSH_BYTES);
+          }
           Thread.sleep(400);
+          // Held at b: its cache holds undestaged bytes, and a's record what b has not destaged.
+          Map<String, PrometheusText.Family> heldB = scrape(b.metricsPort());
+          Map<String, PrometheusText.Family> heldA = scrape(a.metricsPort());
+          assertThat(PrometheusText.value(heldB, "mirror_destage_oldest_age_seconds", "site", "b"))
+              .isPositive();
+          assertThat(PrometheusText.value(heldA, "mirror_record_oldest_age_seconds", "site", "a"))
+              .isPositive();
+          assertThat(PrometheusText.value(heldB, "mirror_record_oldest_age_seconds", "site", "b"))
+              .isNotNegative();
           cb.fault(org.mirrorfs.engine.fault.FaultPoints.DESTAGE_WRITE, "release");
         }
         awaitQuiet(a, b);
@@ -101,7 +116,7 @@ class ITestMetrics {
             .isEqualTo(sa.record().intentZkWrites()).isPositive();
         assertThat(PrometheusText.value(pa, "mirror_resync_sent_bytes_total", "site", "a"))
             .isEqualTo(sa.record().resyncBytesSent());
-        long bytes = 6 * MIB + 17;
+        long bytes = 6 * MIB + 17 + HFLUSHES * FLUSH_BYTES;
         for (var p : Map.of("a", pa, "b", pb).entrySet()) {
           String s = p.getKey();
           assertThat(PrometheusText.value(p.getValue(), "mirror_usage_mirrored_bytes_total",
@@ -133,11 +148,167 @@ class ITestMetrics {
         assertThat(jmx.getAttribute(beanB, "UsageDestagedBytes")).isEqualTo(bytes);
         assertThat(jmx.getAttribute(beanB, "UsageTenant")).isEqualTo("acme");
         assertThat((Long) jmx.getAttribute(beanB, "UsageOperations")).isEqualTo((long) opsA);
+
+        instrumentsAfterQuiet(pa, pb, bytes);
+        assertThat((Long) jmx.getAttribute(beanA, "FlushCount")).isGreaterThanOrEqualTo(HFLUSHES);
+        assertThat((Long) jmx.getAttribute(beanA, "FlushLatencyP99Micros"))
+            .isGreaterThanOrEqualTo((Long) jmx.getAttribute(beanA, "FlushLatencyP50Micros"));
+        assertThat((Long) jmx.getAttribute(beanA, "LinkSentBytes")).isGreaterThanOrEqualTo(bytes);
+        assertThat((Long) jmx.getAttribute(beanB, "LinkReceivedBytes"))
+            .isGreaterThanOrEqualTo(bytes);
+        assertThat(jmx.getAttribute(beanA, "OldestRecordMillis")).isEqualTo(0L);
+        assertThat(jmx.getAttribute(beanA, "Promotions")).isEqualTo(1L);
+        assertThat(jmx.getAttribute(beanB, "Promotions")).isEqualTo(0L);
+        // Hadoop metrics2: the same figures through the metrics system's own bean.
+        ObjectName sourceA = hadoopSource(jmx, "a");
+        // The metrics system serves its last snapshot (taken every period): wait for a new one.
+        long deadline = System.currentTimeMillis() + 45_000;
+        while ((Long) jmx.getAttribute(sourceA, "LinkSentBytes") < bytes) {
+          assertThat(System.currentTimeMillis()).as("metrics2 snapshot").isLessThan(deadline);
+          Thread.sleep(200);
+        }
+        assertThat((Long) jmx.getAttribute(sourceA, "FlushCount")).isGreaterThanOrEqualTo(HFLUSHES);
+        assertThat(((Number) jmx.getAttribute(sourceA, "Epoch")).longValue()).isEqualTo(sa.epoch());
+        assertThat(jmx.getAttribute(sourceA, "tag.Role")).isEqualTo("primary");
+
+        bs[0] = resyncShowsProgress(conf, zk, a, b);
+      } finally {
+        bs[0].close();
       }
       // closed engines leave no bean behind
       assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(
           new ObjectName("org.mirrorfs:type=Engine,*"), null)).isEmpty();
     }
+  }
+
+  private static final long HFLUSHES = 32;
+  private static final int FLUSH_BYTES = 8 * 1024;
+
+  /** The instruments' series after a known workload and a quiet pair. */
+  private static void instrumentsAfterQuiet(Map<String, PrometheusText.Family> pa,
+      Map<String, PrometheusText.Family> pb, long bytes) {
+    assertThat(pa.get("mirror_flush_latency_seconds").type()).isEqualTo("summary");
+    double count = PrometheusText.value(pa, "mirror_flush_latency_seconds_count", "site", "a",
+        "mode", "cache");
+    assertThat(count).as("every hflush of the waiting writer is timed")
+        .isGreaterThanOrEqualTo(HFLUSHES);
+    double p50 = PrometheusText.value(pa, "mirror_flush_latency_seconds", "site", "a", "mode",
+        "cache", "quantile", "0.5");
+    double p99 = PrometheusText.value(pa, "mirror_flush_latency_seconds", "site", "a", "mode",
+        "cache", "quantile", "0.99");
+    assertThat(p50).isPositive().isLessThanOrEqualTo(p99);
+    assertThat(PrometheusText.value(pa, "mirror_flush_latency_seconds_sum", "site", "a", "mode",
+        "cache")).isPositive();
+    assertThat(PrometheusText.value(pa, "mirror_flush_latency_seconds_count", "site", "a",
+        "mode", "destage")).isZero();
+    assertThat(PrometheusText.value(pb, "mirror_flush_latency_seconds_count", "site", "b",
+        "mode", "cache")).as("a secondary acknowledges no client").isZero();
+    assertThat(PrometheusText.value(pa, "mirror_link_sent_bytes_total", "site", "a"))
+        .isGreaterThanOrEqualTo(bytes);
+    assertThat(PrometheusText.value(pb, "mirror_link_received_bytes_total", "site", "b"))
+        .isGreaterThanOrEqualTo(bytes);
+    assertThat(PrometheusText.value(pa, "mirror_link_received_bytes_total", "site", "a")).isZero();
+    assertThat(PrometheusText.value(pa, "mirror_link_send_rate_bytes_per_second", "site", "a"))
+        .isNotNegative();
+    for (var p : Map.of("a", pa, "b", pb).entrySet()) {
+      String s = p.getKey();
+      assertThat(PrometheusText.value(p.getValue(), "mirror_destage_oldest_age_seconds", "site",
+          s)).as("quiet at %s", s).isZero();
+      assertThat(PrometheusText.value(p.getValue(), "mirror_record_oldest_age_seconds", "site",
+          s)).as("quiet at %s", s).isZero();
+      assertThat(PrometheusText.value(p.getValue(), "mirror_tenant_mirrored_bytes_total", "site",
+          s, "tenant", "acme")).isEqualTo(bytes);
+      assertThat(PrometheusText.value(p.getValue(), "mirror_role_transitions_total", "site", s,
+          "transition", "promotion")).isEqualTo(s.equals("a") ? 1 : 0);
+    }
+    assertThat(PrometheusText.value(pa, "mirror_resync_active", "site", "a")).isZero();
+    assertThat(PrometheusText.value(pa, "mirror_role_transitions_total", "site", "a",
+        "transition", "solo")).as("a new primary's first term starts solo, until its peer links")
+        .isEqualTo(1);
+  }
+
+  /**
+   * The secondary goes away, the primary goes solo and records a write, the secondary comes
+   * back outdated: while the primary's resync is held, the metrics and ctl status show its
+   * progress; released, it finishes with everything sent. Returns the restarted secondary.
+   */
+  private static MirrorEngine resyncShowsProgress(Configuration conf, TestingServer zk,
+      MirrorEngine a, MirrorEngine b) throws Exception {
+    b.stopServing();
+    b.close();
+    Configuration client = new Configuration();
+    client.set("mirror.zookeeper.quorum", zk.getConnectString());
+    client.setBoolean("fs.mirror.impl.disable.cache", true);
+    long solo = 2 * MIB + 5;
+    try (FileSystem fs = FileSystem.newInstance(URI.create("mirror://metrics/"), client)) {
+      TestData.writeFile(fs, new Path("/m/solo.bin"), 5, solo);
+    }
+    EngineStatusReply s = (EngineStatusReply) a.status(0);
+    assertThat(s.record().solo()).as("a acknowledged alone: %s", s).isTrue();
+    try (org.mirrorfs.engine.tools.ControlClient ca = new org.mirrorfs.engine.tools
+        .ControlClient(new java.net.InetSocketAddress(a.record().host(), a.record().port()),
+            "metrics", 0)) {
+      ca.fault(org.mirrorfs.engine.fault.FaultPoints.RESYNC_SEND, "hold");
+      MirrorEngine back = new MirrorEngine(EngineSettings.from(conf, "b")).start();
+      try {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!((EngineStatusReply) a.status(0)).figures().resyncing()) {
+          assertThat(System.currentTimeMillis()).as("resync begins").isLessThan(deadline);
+          Thread.sleep(50);
+        }
+        Thread.sleep(300); // a fresh status reading for the scrape
+        Map<String, PrometheusText.Family> held = scrape(a.metricsPort());
+        assertThat(PrometheusText.value(held, "mirror_resync_active", "site", "a")).isEqualTo(1);
+        double total = PrometheusText.value(held, "mirror_resync_progress_total_bytes", "site",
+            "a");
+        assertThat(total).isGreaterThanOrEqualTo(solo);
+        assertThat(PrometheusText.value(held, "mirror_resync_progress_sent_bytes", "site", "a"))
+            .isLessThan(total);
+        assertThat(PrometheusText.value(held, "mirror_role_transitions_total", "site", "a",
+            "transition", "solo")).as("once at the start, once when b went").isEqualTo(2);
+        String human = ctl(zk, "status");
+        assertThat(human).containsPattern("resync at a: [0-9.]+ K?M?G?i?B / [0-9.]+ MiB \\([0-9]+%\\)")
+            .contains("figures at a: flush p50");
+        String json = ctl(zk, "status", "--json");
+        assertThat(json).contains("\"resync\":{\"active\":true")
+            .contains("\"flushLatency\":{\"cache\":{\"count\":");
+        ca.fault(org.mirrorfs.engine.fault.FaultPoints.RESYNC_SEND, "release");
+        awaitInSync(a);
+        awaitQuiet(a, back);
+        Thread.sleep(300);
+        Map<String, PrometheusText.Family> done = scrape(a.metricsPort());
+        assertThat(PrometheusText.value(done, "mirror_resync_active", "site", "a")).isZero();
+        double sent = PrometheusText.value(done, "mirror_resync_progress_sent_bytes", "site", "a");
+        assertThat(sent).isGreaterThanOrEqualTo(solo).isEqualTo(PrometheusText.value(done,
+            "mirror_resync_progress_total_bytes", "site", "a"));
+        assertThat(PrometheusText.value(scrape(back.metricsPort()),
+            "mirror_link_received_bytes_total", "site", "b")).isGreaterThanOrEqualTo(solo);
+        return back;
+      } catch (Throwable t) {
+        back.close();
+        throw t;
+      }
+    }
+  }
+
+  private static String ctl(TestingServer zk, String... command) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command));
+    args.add("-Dmirror.zookeeper.quorum=" + zk.getConnectString());
+    args.add("-Dmirror.cluster=metrics");
+    args.add("-Dmirror.sites=a,b");
+    int rc = org.mirrorfs.engine.tools.CtlMain.run(args.toArray(new String[0]),
+        new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+    assertThat(rc).as("ctl %s: %s", args, err).isZero();
+    return out.toString();
+  }
+
+  private static ObjectName hadoopSource(MBeanServer jmx, String site) throws Exception {
+    java.util.Set<ObjectName> names = jmx.queryNames(new ObjectName("Hadoop:name=MirrorEngine-"
+        + site + ",*"), null);
+    assertThat(names).as("metrics2 source of %s", site).hasSize(1);
+    return names.iterator().next();
   }
 
   private static Map<String, PrometheusText.Family> scrape(int port) throws Exception {

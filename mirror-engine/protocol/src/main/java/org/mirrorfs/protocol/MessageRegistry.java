@@ -104,6 +104,10 @@ public final class MessageRegistry {
     ControlMessages.PromoteRequest.class,
     ControlMessages.RoleReply.class,
     // end of failover block
+    // engine metrics: EngineStatusReply carries EngineFigures (keep this block together)
+    ControlMessages.EngineFigures.class,
+    ControlMessages.LatencyFigures.class,
+    // end of engine metrics block
   };
 
   private MessageRegistry() {}

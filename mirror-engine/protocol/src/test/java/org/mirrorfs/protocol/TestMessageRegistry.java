@@ -198,7 +198,7 @@ class TestMessageRegistry {
   }
 
   @Test
-  void failoverMessagesFormOneBlockAtTheEndAndRoundTrip() throws Exception {
+  void failoverMessagesFormOneBlockAfterUsageAndRoundTrip() throws Exception {
     Kryo kryo = MessageRegistry.newKryo();
     int first = kryo.getRegistration(ClientMessages.ReopenRequest.class).getId();
     assertThat(first).isGreaterThan(kryo.getRegistration(ControlMessages.UsageReply.class)
@@ -209,7 +209,6 @@ class TestMessageRegistry {
     for (int i = 0; i < block.size(); i++) {
       assertThat(kryo.getRegistration(block.get(i)).getId()).isEqualTo(first + i);
     }
-    assertThat(ordered()[ordered().length - 1]).isEqualTo(ControlMessages.RoleReply.class);
     for (Object m : List.of(new ClientMessages.ReopenRequest(3, "client-1", 42L << 32, "/a/b"),
         new ClientMessages.ReopenReply(3, 42L << 32, 1 << 20, "cache"),
         new ControlMessages.HandoverRequest(4, 60_000), new ControlMessages.PromoteRequest(5, true),
@@ -219,5 +218,29 @@ class TestMessageRegistry {
       assertThat(MessageRegistry.newKryo().readClassAndObject(new Input(out.toBytes())))
           .isEqualTo(m);
     }
+  }
+
+  @Test
+  void metricsFiguresFormOneBlockAtTheEndAndRoundTrip() throws Exception {
+    Kryo kryo = MessageRegistry.newKryo();
+    int first = kryo.getRegistration(ControlMessages.EngineFigures.class).getId();
+    assertThat(first).isEqualTo(kryo.getRegistration(ControlMessages.RoleReply.class).getId()
+        + 1);
+    assertThat(kryo.getRegistration(ControlMessages.LatencyFigures.class).getId())
+        .isEqualTo(first + 1);
+    assertThat(ordered()[ordered().length - 1])
+        .isEqualTo(ControlMessages.LatencyFigures.class);
+    java.util.ArrayList<ControlMessages.LatencyFigures> latency = new java.util.ArrayList<>();
+    latency.add(new ControlMessages.LatencyFigures("cache", 10, 0.25, 120, 300, 900, 1500,
+        2000));
+    ControlMessages.EngineStatusReply status = new ControlMessages.EngineStatusReply(7, "a",
+        "primary", 3, 1, 2, 3, 4, 5, true, 6, 7,
+        new ControlMessages.RecordStatus("resync", false, "outdated", 8, 1, 0, 2, 3, 4, 1),
+        new ControlMessages.EngineFigures(11, 12, 13, 14, 15, 16, true, 17, 18, 1, 2, 3, 4,
+            latency));
+    Output out = new Output(512, -1);
+    kryo.writeClassAndObject(out, status);
+    assertThat(MessageRegistry.newKryo().readClassAndObject(new Input(out.toBytes())))
+        .isEqualTo(status);
   }
 }

@@ -168,6 +168,18 @@ public final class EngineConfigKeys {
   /** Per site: overrides {@link #METRICS_PORT} (two engines sharing one file and one host). */
   public static final String SITE_METRICS_PORT = "metrics.port";
 
+  /** The window flush-latency quantiles are taken over (Prometheus, JMX, ctl status). */
+  public static final String METRICS_LATENCY_WINDOW = "mirror.metrics.latency.window";
+  public static final long METRICS_LATENCY_WINDOW_DEFAULT_MS = 60_000;
+
+  /** The window the peer link's recent send and receive rates are taken over. */
+  public static final String METRICS_RATE_WINDOW = "mirror.metrics.rate.window";
+  public static final long METRICS_RATE_WINDOW_DEFAULT_MS = 10_000;
+
+  /** Whether the engine registers a Hadoop metrics2 source (service mirror-engine). */
+  public static final String METRICS_HADOOP = "mirror.metrics.hadoop.enabled";
+  public static final boolean METRICS_HADOOP_DEFAULT = true;
+
   // ---- the retry cache (docs/configuration.md, "Retry cache") ----
 
   /**

@@ -55,7 +55,7 @@ public final class EngineMain {
     java.util.concurrent.atomic.AtomicReference<MirrorEngine> running =
         new java.util.concurrent.atomic.AtomicReference<>();
     try {
-      running.set(startEngine(settings, running, 0));
+      running.set(startEngine(settings, running, 0, null));
     } catch (IllegalArgumentException | java.io.IOException e) {
       exit("site " + site + " cannot start: " + e.getMessage());
       return;
@@ -90,9 +90,9 @@ public final class EngineMain {
    * caught up by the new primary.
    */
   private static MirrorEngine startEngine(EngineSettings settings,
-      java.util.concurrent.atomic.AtomicReference<MirrorEngine> running, int port)
-      throws java.io.IOException {
-    MirrorEngine engine = new MirrorEngine(settings).reusePort(port);
+      java.util.concurrent.atomic.AtomicReference<MirrorEngine> running, int port,
+      org.mirrorfs.engine.metrics.EngineInstruments carried) throws java.io.IOException {
+    MirrorEngine engine = new MirrorEngine(settings).reusePort(port).instruments(carried);
     engine.onDeposed(() -> {
       if (!running.compareAndSet(engine, null)) {
         return;
@@ -106,7 +106,9 @@ public final class EngineMain {
       }
       for (int attempt = 1; ; attempt++) {
         try {
-          MirrorEngine next = startEngine(settings, running, engine.record().port());
+          // The new engine counts on: role transitions survive the restart.
+          MirrorEngine next = startEngine(settings, running, engine.record().port(),
+              engine.instruments());
           running.set(next);
           System.out.println("mirror engine " + settings.site() + " restarted after deposal "
               + "as " + next.record().role() + " (epoch " + next.record().epoch() + ")");

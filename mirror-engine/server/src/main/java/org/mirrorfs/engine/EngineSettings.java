@@ -45,6 +45,7 @@ public record EngineSettings(
     RecordSettings records,
     MeteringSettings metering,
     int metricsPort,
+    org.mirrorfs.engine.metrics.MetricsSettings metrics,
     Configuration hadoopConf,
     org.mirrorfs.engine.namespace.RetryCache.Settings retryCache) {
 
@@ -138,7 +139,8 @@ public record EngineSettings(
         positiveMillis(conf, PEER_RETRY_INTERVAL, PEER_RETRY_INTERVAL_DEFAULT_MS),
         positiveMillis(conf, LEASE_TIMEOUT, LEASE_TIMEOUT_DEFAULT_MS),
         conf.getBoolean(TEST_HOOKS, TEST_HOOKS_DEFAULT), RecordSettings.from(conf, site),
-        MeteringSettings.from(conf, site), metricsPort(conf, site), conf,
+        MeteringSettings.from(conf, site), metricsPort(conf, site),
+        org.mirrorfs.engine.metrics.MetricsSettings.from(conf, site), conf,
         org.mirrorfs.engine.namespace.RetryCache.Settings.from(conf, site));
   }
 

@@ -32,7 +32,11 @@ import org.mirrorfs.engine.destage.DestageListener;
 import org.mirrorfs.engine.destage.Destager;
 import org.mirrorfs.engine.fault.FaultPoints;
 import org.mirrorfs.engine.metering.UsageMeter;
+import org.mirrorfs.engine.metrics.EngineInstruments;
 import org.mirrorfs.engine.metrics.EngineMetrics;
+import org.mirrorfs.engine.metrics.LinkTraffic;
+import org.mirrorfs.engine.metrics.RoleTransitions;
+import org.mirrorfs.protocol.message.ControlMessages.EngineFigures;
 import org.mirrorfs.engine.net.ConnectionDispatcher;
 import org.mirrorfs.engine.net.EngineServer;
 import org.mirrorfs.engine.namespace.RetryCache;
@@ -88,6 +92,7 @@ public final class MirrorEngine implements Closeable {
   private UsageMeter meter;
   private EngineMetrics metrics;
   private int metricsPort;
+  private EngineInstruments instruments;
 
   public MirrorEngine(EngineSettings settings) {
     this.settings = settings;
@@ -103,6 +108,11 @@ public final class MirrorEngine implements Closeable {
     solo = new SoloState(settings.records().soloAckFromCache(),
         settings.zk().sessionTimeoutMillis());
     table = new FileTable(journal);
+    if (instruments == null) {
+      instruments = new EngineInstruments(settings.metrics());
+    }
+    table.ackTimer(instruments.flushLatency());
+    solo.onSolo(instruments.roles()::wentSolo);
     meter = UsageMeter.open(settings.stateDir(), settings.metering(), site, settings.tenant(),
         System::currentTimeMillis, cache::used, store::usedBytes);
     table.onForget(meter::forgotten);
@@ -135,10 +145,12 @@ public final class MirrorEngine implements Closeable {
     destager = newDestager(faults, roles.destageListener());
     EngineCore core = new EngineCore(settings, store, cache, table, destager, zk, registry, syncStates,
         solo, meter, faults, retry, incarnation, maintenance, this::status,
-        this::checkpointUsage, roles, new RetryCache(settings.retryCache()));
+        this::checkpointUsage, roles, new RetryCache(settings.retryCache()), instruments);
     roles.startAsSecondary(core, new Leadership(zk, settings.layout()), epoch, replayed);
 
     startMetering();
+    maintenance.scheduleAtFixedRate(() -> instruments.tick(System.nanoTime()), 1, 1,
+        TimeUnit.SECONDS);
     ConnectionDispatcher dispatcher = new ConnectionDispatcher(roles::parts);
     InetSocketAddress listen = settings.listenAddress();
     if (listen.getPort() == 0 && reusePort > 0) {
@@ -150,7 +162,7 @@ public final class MirrorEngine implements Closeable {
         ? InetAddress.getLocalHost().getCanonicalHostName() : bound.getAddress().getHostAddress();
     EngineRecord record = new EngineRecord(site, host, bound.getPort(), "secondary", epoch);
     server.start();
-    metrics = new EngineMetrics(site, this::status, meter);
+    metrics = new EngineMetrics(site, this::status, meter, settings.metrics());
     if (settings.metricsPort() > 0) {
       metricsPort = metrics.serve(bound.getAddress().isAnyLocalAddress() ? "0.0.0.0"
           : bound.getAddress().getHostAddress(), settings.metricsPort());
@@ -231,6 +243,19 @@ public final class MirrorEngine implements Closeable {
     return meter;
   }
 
+  /**
+   * The instruments to count with instead of new ones: an engine restarted in place after a
+   * handover or deposal continues its predecessor's counters. Call before {@link #start}.
+   */
+  public MirrorEngine instruments(EngineInstruments carried) {
+    this.instruments = carried;
+    return this;
+  }
+
+  public EngineInstruments instruments() {
+    return instruments;
+  }
+
   /** The port of the Prometheus endpoint, or 0 if there is none. */
   public int metricsPort() {
     return metricsPort;
@@ -276,11 +301,14 @@ public final class MirrorEngine implements Closeable {
   }
 
   public Reply status(long callId) {
+    long now = System.nanoTime();
     long lag = 0;
     int dirty = 0;
+    long oldestUndestaged = 0;
     for (CachedFile f : table.all()) {
       long u = f.undestagedBytes();
       lag += u;
+      oldestUndestaged = Math.max(oldestUndestaged, f.undestagedAgeNanos(now));
       // Dirty: bytes not yet destaged here, or a closed file whose store stream is still open.
       if (u > 0 || (f.closed() && !f.finished(false))) {
         dirty++;
@@ -294,7 +322,7 @@ public final class MirrorEngine implements Closeable {
       PeerLink link = p.peerLink();
       return new EngineStatusReply(callId, settings.site(), role, epoch, cache.used(),
           cache.peak(), cache.capacity(), lag, dirty, link.connected(), link.appliedSeq(),
-          link.loggedSeq(), recordStatus(p));
+          link.loggedSeq(), recordStatus(p), figures(now, oldestUndestaged, p.record(), link));
     }
     ReplicaState replica = sec.replica();
     DirtyRecord reverse = replica.reverse();
@@ -304,7 +332,27 @@ public final class MirrorEngine implements Closeable {
         reverse.dirtyFiles().size(), reverse.pendingOps().size(), 0, 0, 0, 0);
     return new EngineStatusReply(callId, settings.site(), role, epoch, cache.used(),
         cache.peak(), cache.capacity(), lag, dirty, replica.epoch() > 0,
-        secondaryAppliedSeq(sec), replica.lastSeq(), rs);
+        secondaryAppliedSeq(sec), replica.lastSeq(), rs,
+        figures(now, oldestUndestaged, reverse, null));
+  }
+
+  /** The instruments' figures; {@code link} is null on a secondary. */
+  private EngineFigures figures(long now, long oldestUndestagedNanos, DirtyRecord record,
+      PeerLink link) {
+    LinkTraffic traffic = instruments.link();
+    RoleTransitions t = instruments.roles();
+    return new EngineFigures(millis(oldestUndestagedNanos),
+        millis(record.oldestDirtyAgeNanos(now)), traffic.sentBytes(), traffic.receivedBytes(),
+        traffic.sendRate(now), traffic.receiveRate(now),
+        link != null && link.mode() == PeerLink.Mode.RESYNC,
+        link == null ? 0 : link.resyncProgressSent(),
+        link == null ? 0 : link.resyncProgressTotal(), t.promotions(), t.handovers(),
+        t.deposals(), t.soloEntries(), instruments.flushLatency().read(now));
+  }
+
+  /** Whole milliseconds, but at least 1 for any age at all (0 means none). */
+  private static long millis(long nanos) {
+    return nanos <= 0 ? 0 : Math.max(1, nanos / 1_000_000);
   }
 
   private static RecordStatus recordStatus(PrimaryRole p) {

@@ -16,8 +16,30 @@ public final class ControlMessages {
    */
   public record EngineStatusReply(long callId, String site, String role, long epoch,
       long cacheUsedBytes, long cachePeakBytes, long cacheCapacityBytes, long destageLagBytes,
-      int dirtyFiles, boolean peerConnected, long appliedSeq, long loggedSeq, RecordStatus record)
+      int dirtyFiles, boolean peerConnected, long appliedSeq, long loggedSeq, RecordStatus record,
+      EngineFigures figures)
       implements Reply {}
+
+  /**
+   * The engine's own instruments (issue 8): the age of the oldest byte not yet destaged here
+   * and of the oldest dirty byte in the record (the reverse record on a secondary), in
+   * milliseconds, 0 if none; payload bytes sent to and received from the peer since start, and
+   * their rate over the last rate window (bytes/s); the current (or last) resync's bytes sent
+   * and sent plus left to send, primary only; role transitions since start; and the flush
+   * latency per ack mode, plus "all".
+   */
+  public record EngineFigures(long oldestUndestagedMillis, long oldestRecordMillis,
+      long linkSentBytes, long linkReceivedBytes, long linkSendRate, long linkReceiveRate,
+      boolean resyncing, long resyncSentBytes, long resyncTotalBytes, long promotions,
+      long handovers, long deposals, long soloEntries, ArrayList<LatencyFigures> flushLatency) {}
+
+  /**
+   * Flush latency of one ack mode: client packets timed from their arrival at the primary to
+   * the acknowledgment that covered them. {@code count} and {@code sumSeconds} since start; the
+   * quantiles over the recent window, 0 if nothing was timed in it.
+   */
+  public record LatencyFigures(String mode, long count, double sumSeconds, long p50Micros,
+      long p90Micros, long p99Micros, long p999Micros, long maxMicros) {}
 
   /**
    * The primary's record and link (empty on a secondary): the link state (live, resync, down),

@@ -43,6 +43,7 @@ public final class CacheMemory {
 
   /** Reserves memory for a payload, waiting while the cache is full, and allocates it. */
   public Extent allocate(long offset, int length) throws InterruptedIOException {
+    long asked = System.nanoTime();
     long charge = charge(length);
     if (charge > capacity) {
       throw new IllegalArgumentException("payload of " + length
@@ -68,7 +69,7 @@ public final class CacheMemory {
       release(charge);
       throw e;
     }
-    return new Extent(this, offset, buffer, charge);
+    return new Extent(this, offset, buffer, charge, asked);
   }
 
   void release(long charge) {

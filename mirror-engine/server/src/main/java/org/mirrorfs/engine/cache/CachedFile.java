@@ -46,6 +46,11 @@ public final class CachedFile {
   /** Has work that is not due yet, and the destager knows it (it looks again later). */
   private boolean parked;
   private long urgentUpTo;
+  // One packet at a time is timed from arrival to acknowledgment: a writer that waits for
+  // each hflush has every packet timed; a streaming one is sampled, at no cost per packet.
+  private AckTimer ackTimer = AckTimer.NONE;
+  private long timedEnd = -1;
+  private long timedSince;
 
   /** Orders "became dirty" events across all files of this engine (claim 13: oldest first). */
   private static final java.util.concurrent.atomic.AtomicLong DIRTY_TICKETS =
@@ -213,6 +218,20 @@ public final class CachedFile {
     if (owner != null && acked > 0) {
       owner.ack(id, acked);
     }
+  }
+
+  /** Where this file reports its acknowledgment latency (the engine's flush latency). */
+  public synchronized void ackTimer(AckTimer timer) {
+    this.ackTimer = timer;
+  }
+
+  /**
+   * How long the oldest byte not yet destaged here has been at this site (nanoseconds, from
+   * when it asked for cache space), or 0 if every byte is destaged.
+   */
+  public synchronized long undestagedAgeNanos(long nowNanos) {
+    Extent oldest = extents.peekFirst();
+    return deleted || oldest == null ? 0 : Math.max(0, nowNanos - oldest.arrivedNanos());
   }
 
   /** When the oldest byte not yet destaged here arrived, as an engine-wide ticket. */
@@ -437,6 +456,11 @@ public final class CachedFile {
 
   /** Called after the local cache insert: LOCAL mode acknowledges here. */
   public synchronized void localInserted() {
+    Extent last = extents.peekLast();
+    if (timedEnd < 0 && last != null && owner != null) {
+      timedEnd = last.end();
+      timedSince = last.arrivedNanos();
+    }
     if (mode == AckMode.LOCAL) {
       maybeAck();
     }
@@ -493,6 +517,12 @@ public final class CachedFile {
       acked = ackable;
       if (owner != null) {
         owner.ack(id, acked);
+      }
+      if (timedEnd >= 0 && acked >= timedEnd) {
+        if (owner != null) {
+          ackTimer.acked(mode, System.nanoTime() - timedSince);
+        }
+        timedEnd = -1;
       }
     }
   }

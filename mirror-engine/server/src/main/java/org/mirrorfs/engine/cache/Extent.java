@@ -13,12 +13,22 @@ public final class Extent {
   private final long offset;
   private final ByteBuf buffer;
   private final long charge;
+  private final long arrivedNanos;
 
-  Extent(CacheMemory memory, long offset, ByteBuf buffer, long charge) {
+  Extent(CacheMemory memory, long offset, ByteBuf buffer, long charge, long arrivedNanos) {
     this.memory = memory;
     this.offset = offset;
     this.buffer = buffer;
     this.charge = charge;
+    this.arrivedNanos = arrivedNanos;
+  }
+
+  /**
+   * When these bytes asked for cache space (System.nanoTime), so before any wait for room:
+   * the start of their acknowledgment latency and of their destage lag.
+   */
+  public long arrivedNanos() {
+    return arrivedNanos;
   }
 
   public long offset() {
@@ -53,7 +63,7 @@ public final class Extent {
     }
     int skip = (int) (from - offset);
     return new Extent(memory, from, buffer.slice(buffer.readerIndex() + skip, length() - skip),
-        charge);
+        charge, arrivedNanos);
   }
 
   public Extent retain() {

@@ -17,6 +17,7 @@ public final class FileTable {
   private final FileIdJournal journal;
   private volatile SoloState solo;
   private volatile java.util.function.LongConsumer onForget = id -> { };
+  private volatile AckTimer ackTimer = AckTimer.NONE;
 
   public FileTable(FileIdJournal journal) {
     this(journal, null);
@@ -37,6 +38,11 @@ public final class FileTable {
     byId.values().forEach(f -> f.soloState(state));
   }
 
+  /** Where files added from now on report their acknowledgment latency. */
+  public void ackTimer(AckTimer timer) {
+    this.ackTimer = timer;
+  }
+
   /** Told the id of every file this table forgets (finished, deleted or overwritten). */
   public void onForget(java.util.function.LongConsumer listener) {
     this.onForget = listener;
@@ -52,6 +58,7 @@ public final class FileTable {
 
   public synchronized void add(CachedFile file) {
     file.soloState(solo);
+    file.ackTimer(ackTimer);
     CachedFile previous = byPath.put(file.path(), file);
     if (previous != null && previous != file) {
       previous.markDeleted();
@@ -69,6 +76,7 @@ public final class FileTable {
    */
   public synchronized void addIncarnation(CachedFile file) {
     file.soloState(solo);
+    file.ackTimer(ackTimer);
     byPath.put(file.path(), file);
     byId.put(file.id(), file);
     journal.created(file.id(), file.path(), file.mode());

@@ -22,6 +22,7 @@ public final class SoloState {
   private volatile boolean solo;
   private volatile boolean paused;
   private volatile long lastContactNanos;
+  private volatile Runnable onSolo = () -> { };
 
   public SoloState(boolean ackFromCache, long sessionTimeoutMillis) {
     this.ackFromCache = ackFromCache;
@@ -34,7 +35,16 @@ public final class SoloState {
   }
 
   public void solo(boolean value) {
+    boolean entered = value && !solo;
     solo = value;
+    if (entered) {
+      onSolo.run();
+    }
+  }
+
+  /** Told each time this engine starts acknowledging without its peer (a metrics counter). */
+  public void onSolo(Runnable action) {
+    this.onSolo = action;
   }
 
   public boolean ackFromCache() {

@@ -2,26 +2,36 @@ package org.mirrorfs.engine.metrics;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongFunction;
+import java.util.function.ToLongFunction;
 import java.util.function.ToDoubleFunction;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.mirrorfs.engine.metering.Usage;
 import org.mirrorfs.engine.metering.UsageMeter;
+import org.mirrorfs.protocol.AckMode;
+import org.mirrorfs.protocol.message.ControlMessages.EngineFigures;
+import org.mirrorfs.protocol.message.ControlMessages.LatencyFigures;
 import org.mirrorfs.protocol.message.Reply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The engine's metrics: a Prometheus text endpoint ({@code /metrics} on
- * {@code mirror.metrics.port}, served by the Prometheus Java client) and a JMX bean. Both read
- * the engine's own status and usage meter when asked; nothing here counts on the write path.
+ * {@code mirror.metrics.port}, served by the Prometheus Java client), a JMX bean and a Hadoop
+ * metrics2 source. All read the engine's own status (with its instruments' figures) and usage
+ * meter when asked; nothing here counts on the write path.
  * The metric names and meanings are listed in docs/operations.md ("Metrics").
  */
 public final class EngineMetrics implements Closeable {
@@ -34,10 +44,12 @@ public final class EngineMetrics implements Closeable {
   private final StatusSource source;
   private final String site;
   private final ObjectName beanName;
+  private final HadoopMetricsSource hadoop;
   private HTTPServer http;
 
   /** Registers the metrics and the JMX bean; {@link #serve} opens the HTTP endpoint. */
-  public EngineMetrics(String site, LongFunction<Reply> status, UsageMeter meter) {
+  public EngineMetrics(String site, LongFunction<Reply> status, UsageMeter meter,
+      MetricsSettings settings) {
     this.site = site;
     this.source = new StatusSource(status, meter);
     register();
@@ -52,6 +64,7 @@ public final class EngineMetrics implements Closeable {
       name = null;
     }
     this.beanName = name;
+    this.hadoop = settings.hadoopMetrics() ? HadoopMetricsSource.register(site, source) : null;
   }
 
   /** Serves /metrics on {@code port} (0 picks a free one); returns the bound port. */
@@ -152,12 +165,96 @@ public final class EngineMetrics implements Closeable {
     GaugeWithCallback.builder().name("mirror_usage_tenant")
         .help("1 for the tenant usage is metered under now.").labelNames("site", "tenant")
         .callback(cb -> cb.call(1, site, source.read().tenant())).register(registry);
+    tenantCounter("mirror_tenant_mirrored_bytes", "Per tenant: bytes received for mirroring.",
+        Usage::receivedBytes, 1);
+    tenantCounter("mirror_tenant_destaged_bytes", "Per tenant: bytes made durable on this "
+        + "site's store.", Usage::destagedBytes, 1);
+    tenantCounter("mirror_tenant_operations", "Per tenant: namespace operations taken into the "
+        + "log.", Usage::operations, 1);
+    tenantCounter("mirror_tenant_cache_byte_seconds", "Per tenant: cache fill integrated over "
+        + "time.", Usage::cacheByteMillis, 1000);
+    tenantCounter("mirror_tenant_resync_received_bytes", "Per tenant: bytes of resync chunks "
+        + "taken into the cache.", Usage::resyncBytesReceived, 1);
+    tenantCounter("mirror_tenant_resync_sent_bytes", "Per tenant: bytes of resync chunks sent "
+        + "to the peer.", Usage::resyncBytesSent, 1);
+    registerInstruments();
+  }
+
+  /** A counter per tenant, from the sums of its usage intervals, divided by {@code unit}. */
+  private void tenantCounter(String name, String help, ToLongFunction<Usage> value, int unit) {
+    CounterWithCallback.builder().name(name).help(help).labelNames("site", "tenant")
+        .callback(cb -> {
+          for (Map.Entry<String, Usage> e : source.read().byTenant().entrySet()) {
+            cb.call(value.applyAsLong(e.getValue()) / (double) unit, site, e.getKey());
+          }
+        }).register(registry);
+  }
+
+  /** What the engine's instruments count and time (EngineFigures in its status). */
+  private void registerInstruments() {
+    SummaryWithCallback.builder().name("mirror_flush_latency_seconds")
+        .help("Primary: client packets timed from arrival to the acknowledgment covering them "
+            + "(an hflush's time at the engine), per ack mode; quantiles over "
+            + "mirror.metrics.latency.window, count and sum since start.")
+        .labelNames("site", "mode").callback(cb -> {
+          StatusSource.Reading r = source.read();
+          for (AckMode mode : AckMode.values()) {
+            LatencyFigures f = r.latency(mode.configName());
+            cb.call(f.count(), f.sumSeconds(), quantiles(f), site, mode.configName());
+          }
+        }).register(registry);
+    gauge("mirror_destage_oldest_age_seconds", "Age of the oldest byte received here and not "
+        + "yet durable on this site's store; 0 if none.",
+        r -> r.figures().oldestUndestagedMillis() / 1000.0);
+    gauge("mirror_record_oldest_age_seconds", "Age of the oldest dirty byte in the record "
+        + "(primary: written and not yet reported destaged by the peer; secondary: its reverse "
+        + "record); 0 if none.", r -> r.figures().oldestRecordMillis() / 1000.0);
+    counter("mirror_link_sent_bytes", "Payload bytes sent to the peer (live and resync).",
+        r -> r.figures().linkSentBytes());
+    counter("mirror_link_received_bytes", "Payload bytes received from the peer.",
+        r -> r.figures().linkReceivedBytes());
+    gauge("mirror_link_send_rate_bytes_per_second", "Payload bytes/s sent to the peer over "
+        + "mirror.metrics.rate.window.", r -> r.figures().linkSendRate());
+    gauge("mirror_link_receive_rate_bytes_per_second", "Payload bytes/s received from the "
+        + "peer over mirror.metrics.rate.window.", r -> r.figures().linkReceiveRate());
+    gauge("mirror_resync_active", "Primary: 1 while a resync is catching the peer up.",
+        r -> r.figures().resyncing() ? 1 : 0);
+    gauge("mirror_resync_progress_sent_bytes", "Primary: bytes the current (or last) resync "
+        + "has sent.", r -> r.figures().resyncSentBytes());
+    gauge("mirror_resync_progress_total_bytes", "Primary: bytes the current (or last) resync "
+        + "sends in all, as known at its latest pass.", r -> r.figures().resyncTotalBytes());
+    CounterWithCallback.builder().name("mirror_role_transitions")
+        .help("Role transitions of this site: promotion, handover (given), deposal, solo "
+            + "(began acknowledging without its peer).")
+        .labelNames("site", "transition").callback(cb -> {
+          EngineFigures f = source.read().figures();
+          cb.call(f.promotions(), site, "promotion");
+          cb.call(f.handovers(), site, "handover");
+          cb.call(f.deposals(), site, "deposal");
+          cb.call(f.soloEntries(), site, "solo");
+        }).register(registry);
+  }
+
+  private static Quantiles quantiles(LatencyFigures f) {
+    boolean empty = f.p50Micros() == 0;
+    return Quantiles.of(new Quantile(0.5, seconds(f.p50Micros(), empty)),
+        new Quantile(0.9, seconds(f.p90Micros(), empty)),
+        new Quantile(0.99, seconds(f.p99Micros(), empty)),
+        new Quantile(0.999, seconds(f.p999Micros(), empty)));
+  }
+
+  /** Seconds, or NaN for a quantile of an empty window (the Prometheus convention). */
+  private static double seconds(long micros, boolean empty) {
+    return empty ? Double.NaN : micros / 1e6;
   }
 
   @Override
   public void close() {
     if (http != null) {
       http.close();
+    }
+    if (hadoop != null) {
+      hadoop.close();
     }
     if (beanName != null) {
       try {

@@ -123,4 +123,89 @@ final class EngineStatusBean implements EngineStatusMXBean {
   public long getUsageResyncBytesSent() {
     return r().usage().resyncBytesSent();
   }
+
+  @Override
+  public long getFlushCount() {
+    return r().latency("all").count();
+  }
+
+  @Override
+  public long getFlushLatencyP50Micros() {
+    return r().latency("all").p50Micros();
+  }
+
+  @Override
+  public long getFlushLatencyP99Micros() {
+    return r().latency("all").p99Micros();
+  }
+
+  @Override
+  public long getFlushLatencyP999Micros() {
+    return r().latency("all").p999Micros();
+  }
+
+  @Override
+  public long getOldestUndestagedMillis() {
+    return r().figures().oldestUndestagedMillis();
+  }
+
+  @Override
+  public long getOldestRecordMillis() {
+    return r().figures().oldestRecordMillis();
+  }
+
+  @Override
+  public long getLinkSentBytes() {
+    return r().figures().linkSentBytes();
+  }
+
+  @Override
+  public long getLinkReceivedBytes() {
+    return r().figures().linkReceivedBytes();
+  }
+
+  @Override
+  public long getLinkSendRate() {
+    return r().figures().linkSendRate();
+  }
+
+  @Override
+  public long getLinkReceiveRate() {
+    return r().figures().linkReceiveRate();
+  }
+
+  @Override
+  public boolean isResyncing() {
+    return r().figures().resyncing();
+  }
+
+  @Override
+  public long getResyncProgressSentBytes() {
+    return r().figures().resyncSentBytes();
+  }
+
+  @Override
+  public long getResyncProgressTotalBytes() {
+    return r().figures().resyncTotalBytes();
+  }
+
+  @Override
+  public long getPromotions() {
+    return r().figures().promotions();
+  }
+
+  @Override
+  public long getHandovers() {
+    return r().figures().handovers();
+  }
+
+  @Override
+  public long getDeposals() {
+    return r().figures().deposals();
+  }
+
+  @Override
+  public long getSoloEntries() {
+    return r().figures().soloEntries();
+  }
 }

@@ -56,7 +56,8 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
       // false while a primary has given up its role (ZooKeeper session lost): clients are
       // turned away until it has its role back
       java.util.function.BooleanSupplier serving,
-      RoleControl roles) {}
+      RoleControl roles,
+      org.mirrorfs.engine.metrics.EngineInstruments instruments) {}
 
   private final Supplier<Parts> roleParts;
   private final Object peerLock = new Object();
@@ -225,7 +226,8 @@ public final class ConnectionDispatcher implements EngineServer.Handler {
     }
     reporter.applied(parts.applyQueue().appliedSeq());
     new PeerReceiver(ch, s.shard(), epoch, parts.replica(), parts.cache(), parts.table(),
-        parts.destager(), parts.applyQueue(), parts.faults(), parts.meter()).run();
+        parts.destager(), parts.applyQueue(), parts.faults(), parts.meter(),
+        parts.instruments().link()).run();
   }
 
   private void refuse(Parts parts, FrameChannel ch, String reason) throws IOException {

@@ -35,6 +35,9 @@ public final class DirtyRecord {
     long claimedEnd;
     long peerDestagedTo;
     long openSeq;
+    /** When this entry began (the age of bytes the write times do not cover, e.g. seeded). */
+    final long createdNanos = System.nanoTime();
+    final WriteTimes times = new WriteTimes();
 
     Entry(CachedFile file, long base) {
       this.file = file;
@@ -94,6 +97,7 @@ public final class DirtyRecord {
     Entry e = files.get(file.id());
     if (e != null) {
       e.writtenEnd = Math.max(e.writtenEnd, to);
+      e.times.wrote(e.writtenEnd, System.nanoTime());
     }
   }
 
@@ -139,6 +143,8 @@ public final class DirtyRecord {
       } else {
         e.dirty.remove(0L, e.peerDestagedTo / geometry.blockBytes());
       }
+      e.times.forgetBelow(e.dirty.isEmpty() ? e.writtenEnd
+          : geometry.blockStart(e.dirty.first()));
     }
     return e.dirty.isEmpty() && e.file.closed()
         && Math.max(e.writtenEnd, e.claimedEnd) <= e.peerDestagedTo;
@@ -202,6 +208,23 @@ public final class DirtyRecord {
       }
     }
     return out;
+  }
+
+  /**
+   * How long the oldest dirty byte has been in the record (nanoseconds since it was written
+   * here), or 0 if nothing is dirty: the age of the oldest data the peer lacks.
+   */
+  public synchronized long oldestDirtyAgeNanos(long nowNanos) {
+    long age = 0;
+    for (Entry e : files.values()) {
+      if (e.file.deleted() || e.dirty.isEmpty()) {
+        continue;
+      }
+      long first = Math.max(e.base, geometry.blockStart(e.dirty.first()));
+      long t = e.times.timeOf(first);
+      age = Math.max(age, nowNanos - (t == WriteTimes.UNKNOWN ? e.createdNanos : t));
+    }
+    return age;
   }
 
   /** Dirty blocks of one file as [first, last] block ranges, for tests and diagnostics. */

@@ -23,6 +23,7 @@ import org.mirrorfs.engine.cache.FileTable;
 import org.mirrorfs.engine.cache.SoloState;
 import org.mirrorfs.engine.fault.FaultPoints;
 import org.mirrorfs.engine.metering.UsageMeter;
+import org.mirrorfs.engine.metrics.LinkTraffic;
 import org.mirrorfs.engine.record.DirtyRecord;
 import org.mirrorfs.engine.record.IntentLog;
 import org.mirrorfs.protocol.ProtocolException;
@@ -119,6 +120,11 @@ public final class PeerLink {
   private volatile boolean running = true;
   private final PeerConnector connector;
   private volatile UsageMeter meter;
+  private volatile LinkTraffic traffic = new LinkTraffic(10_000);
+  // The current (or last) resync's progress, for status: what it had sent when it began, and
+  // what it sent plus had left at its latest pass (writes made meanwhile raise it).
+  private volatile long resyncSentAtStart;
+  private volatile long resyncTotal;
 
   public PeerLink(EngineSettings settings, EngineRegistry registry, FileTable table,
       PeerProgress progress, long epoch, DirtyRecord record, IntentLog intents,
@@ -163,6 +169,21 @@ public final class PeerLink {
   public void meter(UsageMeter usageMeter) {
     this.meter = usageMeter;
     usageMeter.resyncSentSource(resyncBytes::get);
+  }
+
+  /** Counts the payload bytes this link sends. */
+  public void traffic(LinkTraffic linkTraffic) {
+    this.traffic = linkTraffic;
+  }
+
+  /** Bytes the current (or last) resync has sent. */
+  public long resyncProgressSent() {
+    return resyncBytes.get() - resyncSentAtStart;
+  }
+
+  /** Bytes the current (or last) resync sends in all, as far as known at its latest pass. */
+  public long resyncProgressTotal() {
+    return Math.max(resyncTotal, resyncProgressSent());
   }
 
   public boolean connected() {
@@ -402,6 +423,7 @@ public final class PeerLink {
       ch.write(settings.shard(), epoch, new ReplicateData(entry.seq(), entry.file().id(),
           x.offset() + entry.skip(), entry.resync()),
           x.buffer().nioBuffer(x.buffer().readerIndex() + entry.skip(), entry.length()));
+      traffic.sent(entry.length());
     } catch (IOException e) {
       linkDown(ch, e);
     }
@@ -439,6 +461,8 @@ public final class PeerLink {
       sendCommitted();
     }
     resyncStartSeq = nextSeq;
+    resyncSentAtStart = resyncBytes.get();
+    resyncTotal = record.dirtyBytes(); // a first estimate; the first pass knows exactly
     cursors.clear();
     int files = 0;
     for (DirtyRecord.DirtyFile df : record.dirtyFiles()) {
@@ -496,6 +520,7 @@ public final class PeerLink {
       if (channel != ch || mode != Mode.RESYNC) {
         return work;
       }
+      long left = 0;
       for (DirtyRecord.DirtyFile df : record.dirtyFiles()) {
         CachedFile f = df.file();
         if (f.deleted()) {
@@ -509,8 +534,10 @@ public final class PeerLink {
         long received = f.received();
         if (cursor < received) {
           work.add(new Work(f, cursor, Math.min(received, cursor + chunkBytes)));
+          left += received - cursor;
         }
       }
+      resyncTotal = resyncProgressSent() + left;
       if (work.isEmpty()) {
         mode = Mode.LIVE;
         if (solo.solo()) {

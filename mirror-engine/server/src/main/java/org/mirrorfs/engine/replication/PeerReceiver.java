@@ -9,6 +9,7 @@ import org.mirrorfs.engine.cache.FileTable;
 import org.mirrorfs.engine.destage.Destager;
 import org.mirrorfs.engine.fault.FaultPoints;
 import org.mirrorfs.engine.metering.UsageMeter;
+import org.mirrorfs.engine.metrics.LinkTraffic;
 import org.mirrorfs.protocol.AckMode;
 import org.mirrorfs.protocol.ProtocolException;
 import org.mirrorfs.protocol.frame.Frame;
@@ -43,12 +44,14 @@ public final class PeerReceiver {
   private final ApplyQueue applyQueue;
   private final FaultPoints faults;
   private final UsageMeter meter;
+  private final LinkTraffic traffic;
   private Extent current;
 
   public PeerReceiver(FrameChannel channel, int shard, long epoch, ReplicaState state,
       CacheMemory cache, FileTable table, Destager destager, ApplyQueue applyQueue,
-      FaultPoints faults, UsageMeter meter) {
+      FaultPoints faults, UsageMeter meter, LinkTraffic traffic) {
     this.meter = meter;
+    this.traffic = traffic;
     this.channel = channel;
     this.shard = shard;
     this.epoch = epoch;
@@ -124,6 +127,7 @@ public final class PeerReceiver {
   }
 
   private void onData(ReplicateData d, Extent extent) throws IOException, InterruptedException {
+    traffic.received(extent.length());
     if (d.seq() <= state.lastSeq()) {
       extent.release();
       ack(d.seq());

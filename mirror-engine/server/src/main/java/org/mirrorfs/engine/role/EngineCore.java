@@ -12,6 +12,7 @@ import org.mirrorfs.engine.cache.SoloState;
 import org.mirrorfs.engine.destage.Destager;
 import org.mirrorfs.engine.fault.FaultPoints;
 import org.mirrorfs.engine.metering.UsageMeter;
+import org.mirrorfs.engine.metrics.EngineInstruments;
 import org.mirrorfs.engine.namespace.RetryCache;
 import org.mirrorfs.engine.net.RoleControl;
 import org.mirrorfs.engine.store.BackingStore;
@@ -28,7 +29,7 @@ public record EngineCore(EngineSettings settings, BackingStore store, CacheMemor
     SyncStates syncStates, SoloState solo, UsageMeter meter, FaultPoints faults,
     StoreRetry retry, String incarnation, ScheduledExecutorService maintenance,
     LongFunction<Reply> status, Runnable checkpointUsage, RoleControl roles,
-    RetryCache retryCache) {
+    RetryCache retryCache, EngineInstruments instruments) {
 
   public String site() {
     return settings.site();

@@ -83,6 +83,7 @@ public final class PrimaryRole {
     // destructive ones included, once it has them.
     peerLink.committed(seedSeq);
     peerLink.meter(core.meter());
+    peerLink.traffic(core.instruments().link());
     peerLink.reverseReporter(ownDestage);
     ownDestage.beforeSend(core.checkpointUsage());
     destage.target(new DestageListener() {
@@ -116,7 +117,7 @@ public final class PrimaryRole {
     parts = new ConnectionDispatcher.Parts(settings, epoch, core.registry(), core.cache(),
         core.table(), core.destager(), core.faults(), core.status(), core.incarnation(),
         core.store(), peerLink, namespace, new ReadService(core.store(), core.table()), null,
-        null, null, core.meter(), serving, core.roles());
+        null, null, core.meter(), serving, core.roles(), core.instruments());
   }
 
   /** Starts the peer link (after the primary znode is published). */

@@ -276,6 +276,7 @@ public final class RoleSwitch implements RoleControl {
         long seq = p.peerLink().loggedSeq();
         leadership.resign(site, epoch);
         deposedOnce.set(true);
+        core.instruments().roles().handedOver();
         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         LOG.warn("Site {}: HANDED OVER the primary role of epoch {} to {} after {} ms (the peer "
             + "holds every entry up to seq {}); restarting as a secondary", site, epoch, peer,
@@ -347,6 +348,7 @@ public final class RoleSwitch implements RoleControl {
       throw new IOException("site " + site + ": cannot update its registration", e);
     }
     role.start();
+    core.instruments().roles().promoted();
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
     LOG.warn("Site {}: PROMOTED to primary at epoch {} ({}; took {} ms, {} bytes in the record "
         + "for {})", site, newEpoch, occasion, tookMillis, role.record().dirtyBytes(),
@@ -425,6 +427,7 @@ public final class RoleSwitch implements RoleControl {
     if (deposedOnce.getAndSet(true)) {
       return;
     }
+    core.instruments().roles().deposed();
     core.solo().paused(true);
     serving = false;
     dispatcher.closeClients();

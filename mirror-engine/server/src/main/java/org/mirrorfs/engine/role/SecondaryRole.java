@@ -60,7 +60,7 @@ public final class SecondaryRole {
     parts = new ConnectionDispatcher.Parts(core.settings(), epoch, core.registry(), core.cache(),
         core.table(), core.destager(), core.faults(), core.status(), core.incarnation(),
         core.store(), null, null, null, replica, applyQueue, reporter, core.meter(),
-        () -> true, core.roles());
+        () -> true, core.roles(), core.instruments());
     reporter.start();
     applyQueue.start();
   }

@@ -315,6 +315,9 @@ public final class CtlMain {
                   .append(",\"resyncBytesSent\":").append(r.resyncBytesSent())
                   .append(",\"resyncs\":").append(r.resyncs()).append("}");
             }
+            if (s.figures() != null) {
+              out.append(",\"figures\":").append(FiguresText.json(s.figures()));
+            }
           } else {
             out.append(",\"error\":\"").append(String.valueOf(error).replace("\"", "'"))
                 .append("\"");
@@ -339,6 +342,13 @@ public final class CtlMain {
                 r.solo() ? " (solo)" : "", r.peerSyncState(), mib(r.dirtyBytes()),
                 r.dirtyFiles(), r.pendingOps(), r.pendingOps() == 1 ? "y" : "ies",
                 r.intentExtents(), r.intentZkWrites(), mib(r.resyncBytesSent()), r.resyncs()));
+          }
+          if (s.figures() != null) {
+            String resync = FiguresText.resync(e.site(), s.figures());
+            if (resync != null) {
+              records.append(resync).append(System.lineSeparator());
+            }
+            records.append(FiguresText.human(e.site(), s.figures()));
           }
         } else {
           out.append(String.format("%-10s %-10s %-22s unreachable: %s%n", e.site(), e.role(),

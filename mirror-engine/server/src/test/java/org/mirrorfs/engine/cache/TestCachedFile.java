@@ -359,4 +359,73 @@ class TestCachedFile {
     f.peerDestaged(10);
     assertThat(f.finished(true)).isTrue();
   }
+
+  /** Collects timed acknowledgment latencies. */
+  private static final class Timings implements AckTimer {
+    final List<Long> nanos = new ArrayList<>();
+
+    @Override
+    public synchronized void acked(AckMode mode, long value) {
+      nanos.add(value);
+    }
+  }
+
+  @Test
+  void anHflushedPacketIsTimedOnceFromArrivalToItsAck() throws Exception {
+    Acks acks = new Acks();
+    Timings timings = new Timings();
+    CachedFile f = file(AckMode.CACHE, acks);
+    f.ackTimer(timings);
+    long before = System.nanoTime();
+    Extent e = extent(0, 100);
+    insert(f, e);
+    assertThat(timings.nanos).as("not acknowledged yet").isEmpty();
+    f.peerReceived(100);
+    long after = System.nanoTime();
+    assertThat(timings.nanos).hasSize(1);
+    assertThat(timings.nanos.get(0)).isBetween(0L, after - before);
+    // the next hflush of the same writer is timed too
+    insert(f, extent(100, 50));
+    f.peerReceived(150);
+    assertThat(timings.nanos).hasSize(2);
+  }
+
+  @Test
+  void aStreamingWriterIsSampledOnePacketAtATime() throws Exception {
+    Acks acks = new Acks();
+    Timings timings = new Timings();
+    CachedFile f = file(AckMode.CACHE, acks);
+    f.ackTimer(timings);
+    insert(f, extent(0, 100));
+    insert(f, extent(100, 100));
+    insert(f, extent(200, 100));
+    f.peerReceived(150);
+    assertThat(timings.nanos).as("the first packet, once covered").hasSize(1);
+    f.peerReceived(300);
+    assertThat(timings.nanos).as("the others were not timed").hasSize(1);
+  }
+
+  @Test
+  void noTimingWithoutAWriterToAcknowledge() throws Exception {
+    Timings timings = new Timings();
+    CachedFile f = file(AckMode.LOCAL, new Acks());
+    f.ackTimer(timings);
+    f.owner(null);
+    insert(f, extent(0, 100));
+    assertThat(timings.nanos).isEmpty();
+  }
+
+  @Test
+  void undestagedAgeIsThatOfTheOldestCachedByte() throws Exception {
+    CachedFile f = file(AckMode.CACHE, new Acks());
+    long before = System.nanoTime();
+    insert(f, extent(0, 100));
+    insert(f, extent(100, 100));
+    long later = System.nanoTime() + 5_000_000_000L;
+    assertThat(f.undestagedAgeNanos(later)).isBetween(5_000_000_000L, later - before);
+    f.markDestaged(100);
+    assertThat(f.undestagedAgeNanos(later)).isPositive();
+    f.markDestaged(200);
+    assertThat(f.undestagedAgeNanos(later)).isZero();
+  }
 }

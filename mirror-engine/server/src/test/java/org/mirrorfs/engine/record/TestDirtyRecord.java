@@ -182,4 +182,20 @@ class TestDirtyRecord {
     record.peerDestaged(2, MIB);
     assertThat(record.dirtyBlocks(2)).isEmpty();
   }
+
+  @Test
+  void oldestDirtyAgeFollowsTheOldestByteThePeerLacks() {
+    long s = 1_000_000_000L;
+    assertThat(record.oldestDirtyAgeNanos(System.nanoTime())).as("empty record").isZero();
+    CachedFile f = file(7);
+    record.opened(f, 0, 1);
+    long before = System.nanoTime();
+    write(f, 0, 2 * MIB);
+    long after = System.nanoTime();
+    long later = after + 30 * s;
+    assertThat(record.oldestDirtyAgeNanos(later)).isBetween(30 * s, later - before);
+    record.peerApplied(1);
+    record.peerDestaged(7, 2 * MIB);
+    assertThat(record.oldestDirtyAgeNanos(later)).as("all clean at the peer").isZero();
+  }
 }

@@ -16,6 +16,7 @@ import org.mirrorfs.coordination.SyncStates;
 import org.mirrorfs.coordination.ZkLayout;
 import org.mirrorfs.coordination.ZkSettings;
 import org.mirrorfs.engine.tools.ControlClient;
+import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
 import org.mirrorfs.protocol.message.ControlMessages.RoleReply;
 
 /**
@@ -100,15 +101,45 @@ public final class FailoverCommand {
     }
     err.printf("handing over from %s to %s (epoch %d)...%n", primary.site(), target, epoch);
     long started = System.nanoTime();
+    EngineRecord peer = registry.engine(target).orElseThrow();
+    java.util.concurrent.CompletableFuture<RoleReply> call =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try (ControlClient c = control(primary)) {
+            return c.handover(options.timeoutMillis());
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
     RoleReply reply;
-    try (ControlClient c = control(primary)) {
-      reply = c.handover(options.timeoutMillis());
+    while (true) {
+      try {
+        reply = call.get(1, TimeUnit.SECONDS);
+        break;
+      } catch (java.util.concurrent.TimeoutException stillDraining) {
+        // The drain can take a while behind a slow peer: say how far it is, once a second.
+        err.println("  " + drainProgress(primary, peer, started));
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof Exception ex ? ex : e;
+      }
     }
     err.println("  " + reply.message());
     if (!reply.done()) {
       return 1;
     }
     return awaitPrimary(registry, target, started);
+  }
+
+  /** "draining (2 s): b holds seq 1200 of 1250 logged at a", from both engines' status. */
+  private String drainProgress(EngineRecord primary, EngineRecord peer, long startedNanos) {
+    long secs = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos);
+    try (ControlClient p = control(primary); ControlClient q = control(peer)) {
+      EngineStatusReply ps = p.status();
+      EngineStatusReply qs = q.status();
+      return String.format("draining (%d s): %s holds seq %d of %d logged at %s", secs,
+          peer.site(), qs.loggedSeq(), ps.loggedSeq(), primary.site());
+    } catch (Exception e) {
+      return String.format("draining (%d s): progress unknown (%s)", secs, e.getMessage());
+    }
   }
 
   private int awaitPrimary(EngineRegistry registry, String target, long startedNanos)

@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mirrorfs.protocol.message.ControlMessages.EngineStatusReply;
+import org.mirrorfs.protocol.message.ControlMessages.EngineFigures;
 import org.mirrorfs.protocol.message.ControlMessages.RecordStatus;
 
 class TestQuiescence {
@@ -16,18 +17,21 @@ class TestQuiescence {
   private static EngineStatusReply status(String site, String role, long lag, int dirty,
       long appliedSeq, long loggedSeq) {
     return new EngineStatusReply(1, site, role, 3, 0, 0, 1 << 20, lag, dirty, true, appliedSeq,
-        loggedSeq, role.equals("primary") ? LIVE_CLEAN : NO_RECORD);
+        loggedSeq, role.equals("primary") ? LIVE_CLEAN : NO_RECORD, NO_FIGURES);
   }
 
   private static final RecordStatus LIVE_CLEAN =
       new RecordStatus("live", false, "in-sync", 0, 0, 0, 0, 0, 0, 1);
+  private static final EngineFigures NO_FIGURES = new EngineFigures(0, 0, 0, 0, 0, 0, false, 0,
+      0, 0, 0, 0, 0, new java.util.ArrayList<>());
   private static final RecordStatus NO_RECORD =
       new RecordStatus("", false, "", 0, 0, 0, 0, 0, 0, 0);
 
   @Test
   void notQuietWhileTheRecordHoldsBytesOrTheLinkIsNotLive() {
     EngineStatusReply solo = new EngineStatusReply(1, "a", "primary", 3, 0, 0, 1 << 20, 0, 0,
-        false, 40, 40, new RecordStatus("down", true, "outdated", 4096, 1, 0, 1, 1, 0, 1));
+        false, 40, 40, new RecordStatus("down", true, "outdated", 4096, 1, 0, 1, 1, 0, 1),
+        NO_FIGURES);
     assertThat(Quiescence.reasons(solo, QUIET_B))
         .anySatisfy(r -> assertThat(r).contains("link to b is down (acknowledging solo)"))
         .anySatisfy(r -> assertThat(r).contains("record holds 4096 bytes"));
