@@ -99,6 +99,7 @@ public final class Destager {
   private void offer(CachedFile file, boolean force) {
     switch (file.claimForDestage(minBytes, force)) {
       case CLAIMED -> {
+        parked.remove(file);
         active.incrementAndGet();
         queue.add(file);
       }
@@ -182,6 +183,7 @@ public final class Destager {
           queue.add(file);
           requeued = true;
         } else if (next == CachedFile.DestageClaim.PARKED) {
+          // parked again: the timer offers it once its work is due
           parked.add(file);
         }
       }
