@@ -100,6 +100,10 @@ final class FakeEngine implements Closeable {
   private void serve(SocketChannel socket) {
     try (FrameChannel ch = new FrameChannel(socket)) {
       open.add(ch);
+      if (closed) {
+        // close() may have cut the open connections before this one was added
+        return;
+      }
       ch.read((m, n) -> Unpooled.buffer(n, n));
       ch.write(SHARD, EPOCH, new HelloOk("fake", EPOCH, true, 0, "fake"));
       boolean deposed = false;
