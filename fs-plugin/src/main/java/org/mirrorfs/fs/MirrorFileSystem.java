@@ -18,8 +18,10 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.CompositeCrcFileChecksum;
 import org.apache.hadoop.fs.FileChecksum;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.LeaseRecoverable;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.PathFilter;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -227,6 +229,41 @@ public class MirrorFileSystem extends FileSystem
   @Override
   public RemoteIterator<FileStatus> listStatusIterator(Path f) throws IOException {
     return trackDuration(iostats, OP_LIST_STATUS, () -> listing(f));
+  }
+
+  /**
+   * Located statuses page by page, so {@code listLocatedStatus} and {@code listFiles} stream a
+   * large directory instead of fetching all of it first (FileSystem's default does).
+   */
+  @Override
+  protected RemoteIterator<LocatedFileStatus> listLocatedStatus(Path f, PathFilter filter)
+      throws IOException {
+    RemoteIterator<FileStatus> statuses = listStatusIterator(f);
+    return new RemoteIterator<>() {
+      private LocatedFileStatus next;
+
+      @Override
+      public boolean hasNext() throws IOException {
+        while (next == null && statuses.hasNext()) {
+          FileStatus s = statuses.next();
+          if (filter.accept(s.getPath())) {
+            next = new LocatedFileStatus(s,
+                s.isFile() ? getFileBlockLocations(s, 0, s.getLen()) : null);
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public LocatedFileStatus next() throws IOException {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException("no more entries in " + f);
+        }
+        LocatedFileStatus r = next;
+        next = null;
+        return r;
+      }
+    };
   }
 
   private DirectoryListing listing(Path f) throws IOException {

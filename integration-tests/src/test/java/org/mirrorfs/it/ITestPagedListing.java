@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.statistics.IOStatistics;
@@ -86,6 +87,41 @@ class ITestPagedListing extends SharedClusterTest {
     assertThat(counter(OBJECT_CONTINUE_LIST_REQUEST)).isEqualTo(continues + 5);
     assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class)
         .hasMessageContaining("/listing/lazy");
+  }
+
+  @Test
+  void listLocatedStatusAndListFilesStreamPageByPage() throws Exception {
+    Path dir = new Path("/listing/located");
+    List<String> expected = createFiles(dir, 3 * PAGE + 1);
+    long continues = counter(OBJECT_CONTINUE_LIST_REQUEST);
+
+    RemoteIterator<LocatedFileStatus> it = paged.listLocatedStatus(dir);
+    List<String> seen = new ArrayList<>();
+    for (int i = 0; i < PAGE; i++) {
+      LocatedFileStatus s = it.next();
+      assertThat(s.isFile()).isTrue();
+      assertThat(s.getBlockLocations()).as("a file's block locations").isNotNull();
+      seen.add(s.getPath().getName());
+    }
+    assertThat(counter(OBJECT_CONTINUE_LIST_REQUEST)).as("one page fetched, not the directory")
+        .isEqualTo(continues);
+    while (it.hasNext()) {
+      seen.add(it.next().getPath().getName());
+    }
+    assertThat(seen).containsExactlyElementsOf(expected);
+    assertThat(counter(OBJECT_CONTINUE_LIST_REQUEST)).isEqualTo(continues + 3);
+
+    List<String> listed = new ArrayList<>();
+    RemoteIterator<LocatedFileStatus> files = paged.listFiles(dir.getParent(), true);
+    while (files.hasNext()) {
+      Path p = files.next().getPath();
+      if (p.getParent().getName().equals("located")) {
+        listed.add(p.getName());
+      }
+    }
+    assertThat(listed).containsExactlyElementsOf(expected);
+    assertThatThrownBy(() -> paged.listLocatedStatus(new Path("/listing/none")))
+        .isInstanceOf(FileNotFoundException.class).hasMessageContaining("/listing/none");
   }
 
   @Test

@@ -52,7 +52,8 @@ final class BenchEnvironment implements Closeable {
     URI uriB = URI.create("hdfs://localhost:" + storeB.getNameNodePort());
 
     engines = new EnginePair(dir, zk.connectString(), Map.of("a", uriA.resolve("/site-a"),
-        "b", uriB.resolve("/site-b")), sizes.cacheBytes(), options.jfr(), engineConf(options));
+        "b", uriB.resolve("/site-b")), sizes.cacheBytes(), options.jfr(), engineConf(options),
+        options.engineJvm());
     started.add(engines);
 
     File relayLog = new File(dir, "relay.log");

@@ -11,8 +11,8 @@ import java.util.Set;
 
 /** The command line of {@code bin/mirror bench}. */
 record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, boolean help,
-    Set<Workload> workloads, Map<String, String> engineConf, boolean holdDestage,
-    List<String> args) {
+    Set<Workload> workloads, Map<String, String> engineConf, List<String> engineJvm,
+    boolean holdDestage, List<String> args) {
 
   static final String USAGE = String.join("\n",
       "Usage: mirror bench [--quick] [--runs N] [--out FILE] [--dir DIR] [--workloads W1,..]",
@@ -32,6 +32,8 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
       "",
       "Diagnostics (their figures are not comparable with a plain run):",
       "  --engine-conf KEY=VALUE  one more engine setting (repeatable)",
+      "  --engine-jvm OPTION      one more JVM option for both engines, e.g.",
+      "                           -XX:+UseZGC (repeatable)",
       "  --hold-destage           hold both engines' destage while a cache- or local-mode",
       "                           workload is timed, release it when the clock stops (the",
       "                           workload must fit in the cache, e.g. W1 with",
@@ -47,6 +49,7 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
     boolean help = false;
     Set<Workload> workloads = EnumSet.allOf(Workload.class);
     Map<String, String> engineConf = new LinkedHashMap<>();
+    List<String> engineJvm = new ArrayList<>();
     boolean holdDestage = false;
     for (int i = 0; i < argv.length; i++) {
       String a = argv[i];
@@ -59,6 +62,7 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
         case "--dir" -> dir = new File(value(argv, ++i, a));
         case "--workloads" -> workloads = parseWorkloads(value(argv, ++i, a));
         case "--hold-destage" -> holdDestage = true;
+        case "--engine-jvm" -> engineJvm.add(value(argv, ++i, a));
         case "--engine-conf" -> {
           String kv = value(argv, ++i, a);
           int eq = kv.indexOf('=');
@@ -71,7 +75,7 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
       }
     }
     return new BenchOptions(quick, runs != null ? runs : quick ? 1 : 3, out, dir, jfr, help,
-        workloads, engineConf, holdDestage, new ArrayList<>(List.of(argv)));
+        workloads, engineConf, engineJvm, holdDestage, new ArrayList<>(List.of(argv)));
   }
 
   BenchSizes sizes() {

@@ -30,13 +30,14 @@ final class EnginePair implements Closeable {
   private final List<ControlClient> controls = new ArrayList<>();
 
   EnginePair(File base, String zkConnect, Map<String, URI> stores, long cacheBytes,
-      boolean jfr, Map<String, String> extraConf) throws IOException {
+      boolean jfr, Map<String, String> extraConf, List<String> extraJvm) throws IOException {
     File conf = writeConf(base, zkConnect, stores, cacheBytes, extraConf);
     try {
       for (String site : SITES) {
         long t0 = System.nanoTime();
         List<String> jvm = new ArrayList<>(List.of("-Xmx512m",
             "-XX:MaxDirectMemorySize=" + (cacheBytes + (256L << 20))));
+        jvm.addAll(extraJvm);
         String log4j = System.getProperty("log4j.configuration");
         if (log4j != null) {
           jvm.add("-Dlog4j.configuration=" + log4j);
