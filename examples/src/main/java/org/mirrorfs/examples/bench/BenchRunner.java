@@ -119,6 +119,9 @@ final class BenchRunner {
         engines.faultBoth(FaultPoints.DESTAGE_WRITE, "release");
       }
     }
+    if (engine && w.hasLatency() && s instanceof MirrorSystem m) {
+      LOG.info("{} {}: {}", w.id, s.name(), engines.engineFlushLatency(m.mode()));
+    }
     if (engine) {
       engines.awaitQuiet(QUIET_TIMEOUT_MS);
     }

@@ -101,6 +101,28 @@ final class EnginePair implements Closeable {
     }
   }
 
+  /**
+   * The primary's own view of {@code mode}'s flush latency over its recent window (packet
+   * arrival to acknowledgment sent): set beside the client's figures, it tells time spent in
+   * the engine from time spent on the way (diagnostics, logged only).
+   */
+  String engineFlushLatency(String mode) throws IOException {
+    for (ControlClient c : controls) {
+      EngineStatusReply s = c.status();
+      if (!s.role().equals("primary") || s.figures() == null) {
+        continue;
+      }
+      for (org.mirrorfs.protocol.message.ControlMessages.LatencyFigures f
+          : s.figures().flushLatency()) {
+        if (f.mode().equals(mode) && f.count() > 0) {
+          return String.format("engine-side (window) p50 %d us, p99 %d us, p99.9 %d us, "
+              + "max %d us", f.p50Micros(), f.p99Micros(), f.p999Micros(), f.maxMicros());
+        }
+      }
+    }
+    return "engine-side latency: none recorded";
+  }
+
   List<Long> pids() {
     return engines.stream().map(EngineProcess::pid).toList();
   }

@@ -31,6 +31,10 @@ final class MirrorSystem implements SystemUnderTest {
     return "mirror " + mode;
   }
 
+  String mode() {
+    return mode;
+  }
+
   @Override
   public boolean supports(Workload w) {
     return true;
