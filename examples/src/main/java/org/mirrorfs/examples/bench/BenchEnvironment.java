@@ -69,6 +69,13 @@ final class BenchEnvironment implements Closeable {
     systems.add(SocketSystem.relay(forwarder.address(), List.of(forwarder.pid(), terminal.pid())));
     systems.add(SocketSystem.rawTcp(terminal.address(), List.of(terminal.pid())));
     systems.add(new StoresDirectSystem(uriA, uriB));
+    systems.removeIf(s -> {
+      if (options.systems().contains(s.name())) {
+        return false;
+      }
+      closeQuietly(s);
+      return true;
+    });
     LOG.info("everything started in {} s", (System.nanoTime() - t0) / 1_000_000_000);
   }
 

@@ -12,7 +12,13 @@ import java.util.Set;
 /** The command line of {@code bin/mirror bench}. */
 record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, boolean help,
     Set<Workload> workloads, Map<String, String> engineConf, List<String> engineJvm,
-    boolean holdDestage, List<String> args) {
+    boolean holdDestage, Set<String> systems, List<String> args) {
+
+  /** Short names for {@code --systems}, each with the system it selects. */
+  static final Map<String, String> SYSTEM_IDS = Map.of(
+      "cache", "mirror cache", "destage", "mirror destage", "local", "mirror local",
+      "hdfs", "HDFS repl-2", "relay", "bare relay", "tcp", "raw TCP",
+      "direct", "stores direct");
 
   static final String USAGE = String.join("\n",
       "Usage: mirror bench [--quick] [--runs N] [--out FILE] [--dir DIR] [--workloads W1,..]",
@@ -38,6 +44,8 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
       "                           workload is timed, release it when the clock stops (the",
       "                           workload must fit in the cache, e.g. W1 with",
       "                           --engine-conf mirror.cache.capacity=400m)",
+      "  --systems LIST           only these systems, e.g. cache,local,relay (of cache,",
+      "                           destage, local, hdfs, relay, tcp, direct)",
       "");
 
   static BenchOptions parse(String[] argv) {
@@ -51,6 +59,7 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
     Map<String, String> engineConf = new LinkedHashMap<>();
     List<String> engineJvm = new ArrayList<>();
     boolean holdDestage = false;
+    Set<String> systems = new java.util.LinkedHashSet<>(SYSTEM_IDS.values());
     for (int i = 0; i < argv.length; i++) {
       String a = argv[i];
       switch (a) {
@@ -62,6 +71,7 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
         case "--dir" -> dir = new File(value(argv, ++i, a));
         case "--workloads" -> workloads = parseWorkloads(value(argv, ++i, a));
         case "--hold-destage" -> holdDestage = true;
+        case "--systems" -> systems = parseSystems(value(argv, ++i, a));
         case "--engine-jvm" -> engineJvm.add(value(argv, ++i, a));
         case "--engine-conf" -> {
           String kv = value(argv, ++i, a);
@@ -75,7 +85,7 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
       }
     }
     return new BenchOptions(quick, runs != null ? runs : quick ? 1 : 3, out, dir, jfr, help,
-        workloads, engineConf, engineJvm, holdDestage, new ArrayList<>(List.of(argv)));
+        workloads, engineConf, engineJvm, holdDestage, systems, new ArrayList<>(List.of(argv)));
   }
 
   BenchSizes sizes() {
@@ -109,6 +119,19 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
     }
     if (chosen.contains(Workload.READ_BACK) && !chosen.contains(Workload.FLUSH_64K)) {
       throw new IllegalArgumentException("--workloads: W6 reads back W1's file; add W1");
+    }
+    return chosen;
+  }
+
+  private static Set<String> parseSystems(String list) {
+    Set<String> chosen = new java.util.LinkedHashSet<>();
+    for (String id : list.split(",")) {
+      String name = SYSTEM_IDS.get(id.trim().toLowerCase(Locale.ROOT));
+      if (name == null) {
+        throw new IllegalArgumentException("--systems: unknown system '" + id + "' (one of "
+            + String.join(", ", new java.util.TreeSet<>(SYSTEM_IDS.keySet())) + ")");
+      }
+      chosen.add(name);
     }
     return chosen;
   }

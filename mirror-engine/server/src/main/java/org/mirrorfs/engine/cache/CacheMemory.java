@@ -8,17 +8,23 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The cache's memory budget, charged in allocator bytes: a payload is charged the size class
- * the pooled allocator rounds it up to (a power of two bounds it), not its length. A writer
- * that would exceed the capacity waits until destage frees memory; it is never refused with
- * an OutOfMemoryError.
+ * The cache's memory budget, charged in allocator bytes: a payload is charged the power of two
+ * that holds it, not its length. A writer that would exceed the capacity waits until destage
+ * frees memory; it is never refused with an OutOfMemoryError.
+ *
+ * <p>Payloads of 4 KiB and more live in {@link SlabAllocator} blocks of exactly their charge,
+ * kept warm across destage passes; smaller ones (and any the slabs cannot place, which only
+ * fragmentation causes) come from Netty's pool.
  */
 public final class CacheMemory {
   /** Direct memory the engine keeps outside the cache for frames in flight and reads. */
   public static final long HEADROOM = 64L << 20;
+  /** The slab size for caches of at least this size (and the largest payload, 16 MiB). */
+  static final int SLAB_BYTES = 16 << 20;
 
   private final long capacity;
   private final PooledByteBufAllocator allocator;
+  private final SlabAllocator slabs;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition freed = lock.newCondition();
   /** Written under the lock; read without it (the destager asks per packet). */
@@ -34,6 +40,9 @@ public final class CacheMemory {
     }
     this.capacity = capacity;
     this.allocator = PooledByteBufAllocator.DEFAULT;
+    int slab = (int) Math.max(SlabAllocator.MIN_BLOCK,
+        Math.min(SLAB_BYTES, Long.highestOneBit(capacity)));
+    this.slabs = new SlabAllocator(slab, (int) ((capacity + slab - 1) / slab));
   }
 
   /** The bytes a payload of {@code length} is charged. */
@@ -62,17 +71,22 @@ public final class CacheMemory {
     } finally {
       lock.unlock();
     }
+    long block = slabs.serves(charge) ? slabs.allocate(charge) : -1;
     ByteBuf buffer;
     try {
-      buffer = allocator.directBuffer(length, length);
+      buffer = block >= 0 ? slabs.buffer(block, length) : allocator.directBuffer(length, length);
     } catch (RuntimeException | Error e) {
-      release(charge);
+      release(charge, block);
       throw e;
     }
-    return new Extent(this, offset, buffer, charge, asked);
+    return new Extent(this, offset, buffer, charge, block, asked);
   }
 
-  void release(long charge) {
+  /** Returns an extent's memory: its slab block (if it has one, else -1) and its charge. */
+  void release(long charge, long block) {
+    if (block >= 0) {
+      slabs.free(block, charge);
+    }
     lock.lock();
     try {
       used -= charge;
@@ -97,5 +111,10 @@ public final class CacheMemory {
 
   public long capacity() {
     return capacity;
+  }
+
+  /** Direct memory the cache's slabs hold (taken as the cache first fills, kept after). */
+  public long reserved() {
+    return slabs.reserved();
   }
 }

@@ -13,13 +13,17 @@ public final class Extent {
   private final long offset;
   private final ByteBuf buffer;
   private final long charge;
+  /** The slab block the buffer lies in, or -1 for a pooled buffer. */
+  private final long block;
   private final long arrivedNanos;
 
-  Extent(CacheMemory memory, long offset, ByteBuf buffer, long charge, long arrivedNanos) {
+  Extent(CacheMemory memory, long offset, ByteBuf buffer, long charge, long block,
+      long arrivedNanos) {
     this.memory = memory;
     this.offset = offset;
     this.buffer = buffer;
     this.charge = charge;
+    this.block = block;
     this.arrivedNanos = arrivedNanos;
   }
 
@@ -63,7 +67,7 @@ public final class Extent {
     }
     int skip = (int) (from - offset);
     return new Extent(memory, from, buffer.slice(buffer.readerIndex() + skip, length() - skip),
-        charge, arrivedNanos);
+        charge, block, arrivedNanos);
   }
 
   public Extent retain() {
@@ -73,7 +77,7 @@ public final class Extent {
 
   public void release() {
     if (buffer.release()) {
-      memory.release(charge);
+      memory.release(charge, block);
     }
   }
 }

@@ -206,4 +206,26 @@ class TestCacheMemory {
     assertThatThrownBy(e::release).isInstanceOf(RuntimeException.class);
     assertThat(memory.used()).isEqualTo(0L);
   }
+
+  @Test
+  void fillingAndDrainingReusesTheSameSlabs() throws Exception {
+    CacheMemory memory = new CacheMemory(4 * MIB);
+    for (int pass = 0; pass < 5; pass++) {
+      List<Extent> held = new ArrayList<>();
+      // Fill to capacity with packets as a writer sends them, a small tail among them.
+      for (int i = 0; i < 63; i++) {
+        Extent e = memory.allocate(i * 65536L, 65536);
+        e.buffer().writeZero(65536);
+        held.add(e);
+      }
+      Extent small = memory.allocate(63 * 65536L, 100);
+      small.buffer().writeZero(100);
+      held.add(small);
+      assertThat(memory.used()).isEqualTo(63 * 65536L + 128);
+      held.forEach(Extent::release);
+      assertThat(memory.used()).isZero();
+      // Every pass reuses the slab memory the first one took; none is taken anew.
+      assertThat(memory.reserved()).as("pass %d", pass).isEqualTo(4 * MIB);
+    }
+  }
 }
