@@ -146,6 +146,15 @@ public final class FrameChannel implements Closeable {
     }
   }
 
+  /**
+   * The lock every write holds. A caller that numbers frames under a lock of its own takes
+   * this one before releasing its own, then writes: the frames keep their order on the wire
+   * while the caller's lock is free during the socket write. Reentrant.
+   */
+  public ReentrantLock writeOrder() {
+    return writeLock;
+  }
+
   public void write(int shard, long epoch, Message message) throws IOException {
     write(shard, epoch, message, null);
   }

@@ -22,6 +22,14 @@ public final class CacheMemory {
   /** The slab size for caches of at least this size (and the largest payload, 16 MiB). */
   static final int SLAB_BYTES = 16 << 20;
 
+  /** Zeroes the next slab off the write path (one daemon thread for every cache here). */
+  private static final java.util.concurrent.Executor SLAB_GROWER =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cache-slab-grower");
+        t.setDaemon(true);
+        return t;
+      });
+
   private final long capacity;
   private final PooledByteBufAllocator allocator;
   private final SlabAllocator slabs;
@@ -42,7 +50,7 @@ public final class CacheMemory {
     this.allocator = PooledByteBufAllocator.DEFAULT;
     int slab = (int) Math.max(SlabAllocator.MIN_BLOCK,
         Math.min(SLAB_BYTES, Long.highestOneBit(capacity)));
-    this.slabs = new SlabAllocator(slab, (int) ((capacity + slab - 1) / slab));
+    this.slabs = new SlabAllocator(slab, (int) ((capacity + slab - 1) / slab), SLAB_GROWER);
   }
 
   /** The bytes a payload of {@code length} is charged. */

@@ -213,11 +213,13 @@ public final class CachedFile {
    * Tells the writer how far it is acknowledged, even if that did not advance: after a reopen
    * or a resent packet, since the acknowledgment it missed went to its old connection.
    */
-  public synchronized void resendAck() {
-    maybeAck();
-    if (owner != null && acked > 0) {
-      owner.ack(id, acked);
+  public void resendAck() {
+    Ack ack;
+    synchronized (this) {
+      maybeAck();
+      ack = owner != null && acked > 0 ? new Ack(owner, id, acked) : null;
     }
+    send(ack);
   }
 
   /** Where this file reports its acknowledgment latency (the engine's flush latency). */
@@ -428,26 +430,38 @@ public final class CachedFile {
   }
 
   /** Bytes below {@code end} are durable on this site's store: they leave the cache. */
-  public synchronized void markDestaged(long end) {
-    while (!extents.isEmpty() && extents.peekFirst().end() <= end) {
-      extents.pollFirst().release();
+  public void markDestaged(long end) {
+    Ack ack;
+    synchronized (this) {
+      while (!extents.isEmpty() && extents.peekFirst().end() <= end) {
+        extents.pollFirst().release();
+      }
+      destaged = Math.max(destaged, end);
+      ack = maybeAck();
+      fireWaiters(durable());
     }
-    destaged = Math.max(destaged, end);
-    maybeAck();
-    fireWaiters(durable());
+    send(ack);
   }
 
   // ---- the primary's view of the peer, and acknowledgment ----
 
-  public synchronized void peerReceived(long end) {
-    peerReceived = Math.max(peerReceived, end);
-    maybeAck();
+  public void peerReceived(long end) {
+    Ack ack;
+    synchronized (this) {
+      peerReceived = Math.max(peerReceived, end);
+      ack = maybeAck();
+    }
+    send(ack);
   }
 
-  public synchronized void peerDestaged(long end) {
-    peerDestaged = Math.max(peerDestaged, end);
-    maybeAck();
-    fireWaiters(durable());
+  public void peerDestaged(long end) {
+    Ack ack;
+    synchronized (this) {
+      peerDestaged = Math.max(peerDestaged, end);
+      ack = maybeAck();
+      fireWaiters(durable());
+    }
+    send(ack);
   }
 
   public synchronized long peerDestaged() {
@@ -455,21 +469,42 @@ public final class CachedFile {
   }
 
   /** Called after the local cache insert: LOCAL mode acknowledges here. */
-  public synchronized void localInserted() {
-    Extent last = extents.peekLast();
-    if (timedEnd < 0 && last != null && owner != null) {
-      timedEnd = last.end();
-      timedSince = last.arrivedNanos();
+  public void localInserted() {
+    Ack ack = null;
+    synchronized (this) {
+      Extent last = extents.peekLast();
+      if (timedEnd < 0 && last != null && owner != null) {
+        timedEnd = last.end();
+        timedSince = last.arrivedNanos();
+      }
+      if (mode == AckMode.LOCAL) {
+        ack = maybeAck();
+      }
     }
-    if (mode == AckMode.LOCAL) {
-      maybeAck();
-    }
+    send(ack);
   }
 
   /** Acknowledgments and hsync waiters after the engine went solo or back to mirroring. */
-  public synchronized void soloChanged() {
-    maybeAck();
-    fireWaiters(durable());
+  public void soloChanged() {
+    Ack ack;
+    synchronized (this) {
+      ack = maybeAck();
+      fireWaiters(durable());
+    }
+    send(ack);
+  }
+
+  /**
+   * An acknowledgment decided under this file's lock and sent after it: the send is a socket
+   * write, and the writer's next packet must not find the file locked by its own ack. Sent
+   * unlocked, two acks may pass each other; a writer keeps the highest it has seen.
+   */
+  private record Ack(AckSink sink, long fileId, long offset) {}
+
+  private static void send(Ack ack) {
+    if (ack != null) {
+      ack.sink().ack(ack.fileId(), ack.offset());
+    }
   }
 
   private boolean isSolo() {
@@ -492,12 +527,13 @@ public final class CachedFile {
     return solo == null || solo.leaseHeld();
   }
 
-  private void maybeAck() {
+  /** Advances the acknowledged offset if it may; returns the acknowledgment to send, if any. */
+  private Ack maybeAck() {
     if (solo != null && solo.paused()) {
-      return;
+      return null;
     }
     if ((isSolo() || mode == AckMode.LOCAL) && !mayAckAlone()) {
-      return;
+      return null;
     }
     long ackable;
     if (isSolo()) {
@@ -513,18 +549,17 @@ public final class CachedFile {
         case LOCAL -> received;
       };
     }
-    if (ackable > acked) {
-      acked = ackable;
-      if (owner != null) {
-        owner.ack(id, acked);
-      }
-      if (timedEnd >= 0 && acked >= timedEnd) {
-        if (owner != null) {
-          ackTimer.acked(mode, System.nanoTime() - timedSince);
-        }
-        timedEnd = -1;
-      }
+    if (ackable <= acked) {
+      return null;
     }
+    acked = ackable;
+    if (timedEnd >= 0 && acked >= timedEnd) {
+      if (owner != null) {
+        ackTimer.acked(mode, System.nanoTime() - timedSince);
+      }
+      timedEnd = -1;
+    }
+    return owner != null ? new Ack(owner, id, acked) : null;
   }
 
   /** Runs {@code action} once both sites hold bytes below {@code offset} on their stores. */

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 
 /**
  * The cache's payload memory: direct slabs, taken from the JVM as the cache first fills and
@@ -30,13 +31,19 @@ final class SlabAllocator {
   private final TreeSet<Long>[] free;
   /** The blocks handed out, by address / MIN_BLOCK, so that a wrong free is caught. */
   private final BitSet live = new BitSet();
+  private final Executor grower;
+  private long freeBytes;
+  /** Slabs being zeroed outside the lock, counted against the maximum. */
+  private int reserving;
 
   /**
    * {@code slabBytes} is a power of two of at least {@link #MIN_BLOCK}; at most
-   * {@code maxSlabs} are ever taken.
+   * {@code maxSlabs} are ever taken. With a {@code grower}, the next slab is taken on it
+   * before the free ones run out; without one (null), only when a block is asked for.
    */
   @SuppressWarnings("unchecked")
-  SlabAllocator(int slabBytes, int maxSlabs) {
+  SlabAllocator(int slabBytes, int maxSlabs, Executor grower) {
+    this.grower = grower;
     if (slabBytes < MIN_BLOCK || Integer.bitCount(slabBytes) != 1) {
       throw new IllegalArgumentException("slab size " + slabBytes + " is not a power of two of "
           + "at least " + MIN_BLOCK);
@@ -57,21 +64,48 @@ final class SlabAllocator {
 
   /**
    * The address of a free block of {@code size} bytes (a power of two that {@link #serves}),
-   * or -1 if every slab is taken and none has such a block free.
+   * or -1 if every slab is taken and none has such a block free. A slab is zeroed and faulted
+   * in outside the lock, ahead of need when a grower was given.
    */
-  synchronized long allocate(long size) {
+  long allocate(long size) {
     int order = orderOf(size);
+    ByteBuffer fresh = null;
+    while (true) {
+      synchronized (this) {
+        if (fresh != null) {
+          addSlab(fresh);
+          fresh = null;
+        }
+        long address = take(order);
+        if (address >= 0) {
+          growAhead();
+          return address;
+        }
+        if (slabs.size() + reserving >= maxSlabs) {
+          if (reserving == 0) {
+            return -1;
+          }
+          try {
+            wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+          }
+          continue;
+        }
+        reserving++;
+      }
+      fresh = newSlab();
+    }
+  }
+
+  private long take(int order) {
     int o = order;
     while (o < orders && free[o].isEmpty()) {
       o++;
     }
     if (o == orders) {
-      if (slabs.size() == maxSlabs) {
-        return -1;
-      }
-      slabs.add(ByteBuffer.allocateDirect(slabBytes));
-      o = orders - 1;
-      free[o].add((long) (slabs.size() - 1) * slabBytes);
+      return -1;
     }
     long address = free[o].pollFirst();
     // Keep the lower half, free the upper, down to the order asked for.
@@ -80,7 +114,44 @@ final class SlabAllocator {
       free[o].add(address + ((long) MIN_BLOCK << o));
     }
     live.set((int) (address / MIN_BLOCK));
+    freeBytes -= (long) MIN_BLOCK << order;
     return address;
+  }
+
+  /** Starts taking the next slab once less than two are free, so writers rarely wait for one. */
+  private void growAhead() {
+    if (grower == null || reserving > 0 || slabs.size() >= maxSlabs
+        || freeBytes >= 2L * slabBytes) {
+      return;
+    }
+    reserving++;
+    grower.execute(() -> {
+      ByteBuffer slab = newSlab();
+      synchronized (this) {
+        addSlab(slab);
+      }
+    });
+  }
+
+  /** A zeroed slab; on failure the reservation is given up. */
+  private ByteBuffer newSlab() {
+    try {
+      return ByteBuffer.allocateDirect(slabBytes);
+    } catch (RuntimeException | Error e) {
+      synchronized (this) {
+        reserving--;
+        notifyAll();
+      }
+      throw e;
+    }
+  }
+
+  private void addSlab(ByteBuffer slab) {
+    slabs.add(slab);
+    reserving--;
+    free[orders - 1].add((long) (slabs.size() - 1) * slabBytes);
+    freeBytes += slabBytes;
+    notifyAll();
   }
 
   /** Returns a block, joining it with its free buddy as far as possible. */
@@ -103,6 +174,7 @@ final class SlabAllocator {
       order++;
     }
     free[order].add(address);
+    freeBytes += size;
   }
 
   /** An empty buffer over the first {@code length} bytes of the block at {@code address}. */
@@ -125,11 +197,7 @@ final class SlabAllocator {
 
   /** Free bytes in the slabs taken so far. */
   synchronized long freeBytes() {
-    long total = 0;
-    for (int o = 0; o < orders; o++) {
-      total += (long) free[o].size() * ((long) MIN_BLOCK << o);
-    }
-    return total;
+    return freeBytes;
   }
 
   private int orderOf(long size) {

@@ -262,6 +262,8 @@ public final class PeerLink {
 
   /** A cached extent: recorded, and copied to the peer at once while the link is live. */
   public void replicateData(CachedFile file, Extent extent) {
+    DataEntry entry;
+    FrameChannel ch;
     lock.lock();
     try {
       record.written(file, extent.end());
@@ -278,9 +280,29 @@ public final class PeerLink {
         cursors.remove(file.id());
         skip = (int) Math.max(0, cursor - extent.offset());
       }
-      send(new DataEntry(++nextSeq, file, extent.retain(), skip, false, System.nanoTime()));
+      entry = new DataEntry(++nextSeq, file, extent.retain(), skip, false, System.nanoTime());
+      inFlight.addLast(entry);
+      ch = channel;
+      // The frame keeps its place in sequence order, but the socket write happens without
+      // the link's lock: the reader that takes the peer's acknowledgments needs it. The
+      // write holds a reference of its own, as a link going down meanwhile drops the entry's.
+      ch.writeOrder().lock();
+      extent.retain();
     } finally {
       lock.unlock();
+    }
+    IOException failed = null;
+    try {
+      write(ch, entry);
+    } catch (IOException e) {
+      failed = e;
+    } finally {
+      ch.writeOrder().unlock();
+      extent.release();
+    }
+    if (failed != null) {
+      // Not under the channel's write lock: linkDown takes the link's lock.
+      linkDown(ch, failed);
     }
   }
 
@@ -419,14 +441,18 @@ public final class PeerLink {
     }
     FrameChannel ch = channel;
     try {
-      Extent x = entry.extent();
-      ch.write(settings.shard(), epoch, new ReplicateData(entry.seq(), entry.file().id(),
-          x.offset() + entry.skip(), entry.resync()),
-          x.buffer().nioBuffer(x.buffer().readerIndex() + entry.skip(), entry.length()));
-      traffic.sent(entry.length());
+      write(ch, entry);
     } catch (IOException e) {
       linkDown(ch, e);
     }
+  }
+
+  private void write(FrameChannel ch, DataEntry entry) throws IOException {
+    Extent x = entry.extent();
+    ch.write(settings.shard(), epoch, new ReplicateData(entry.seq(), entry.file().id(),
+        x.offset() + entry.skip(), entry.resync()),
+        x.buffer().nioBuffer(x.buffer().readerIndex() + entry.skip(), entry.length()));
+    traffic.sent(entry.length());
   }
 
   private void send(OpEntry entry, NamespaceOp op) {

@@ -19,7 +19,7 @@ class TestCachedFile {
   private final List<CachedFile> files = new ArrayList<>();
 
   /** Collects acknowledgments. */
-  private static final class Acks implements AckSink {
+  private static class Acks implements AckSink {
     final List<Long> offsets = new ArrayList<>();
     final List<String> failures = new ArrayList<>();
 
@@ -86,6 +86,37 @@ class TestCachedFile {
     assertThat(f.storePath()).as("store path follows only when applied").isEqualTo("/dir/f");
     f.storePath("/moved");
     assertThat(f.storePath()).isEqualTo("/moved");
+  }
+
+  /** Records, for every acknowledgment, whether the file's lock was held while sending it. */
+  private static final class LockCheckingAcks extends Acks {
+    volatile CachedFile file;
+    final List<Boolean> lockedDuringSend = new ArrayList<>();
+
+    @Override
+    public synchronized void ack(long fileId, long ackedOffset) {
+      lockedDuringSend.add(Thread.holdsLock(file));
+      super.ack(fileId, ackedOffset);
+    }
+  }
+
+  @Test
+  void acknowledgmentsAreSentWithoutTheFileLocked() throws Exception {
+    // The send is a socket write; the writer's next packet must not wait for it on the lock.
+    for (AckMode mode : AckMode.values()) {
+      LockCheckingAcks acks = new LockCheckingAcks();
+      CachedFile f = file(mode, acks);
+      acks.file = f;
+      insert(f, extent(0, 100));
+      f.peerReceived(100);
+      f.markDestaged(100);
+      f.peerDestaged(100);
+      f.resendAck();
+      f.soloChanged();
+      assertThat(acks.offsets).as("%s acknowledged", mode).contains(100L);
+      assertThat(acks.lockedDuringSend).as("%s: lock held during a send", mode)
+          .isNotEmpty().containsOnly(false);
+    }
   }
 
   @Test

@@ -15,7 +15,7 @@ class TestSlabAllocator {
 
   @Test
   void splitsASlabAndJoinsItBack() {
-    SlabAllocator slabs = new SlabAllocator(64 * KIB, 1);
+    SlabAllocator slabs = new SlabAllocator(64 * KIB, 1, null);
     assertThat(slabs.reserved()).isZero();
     long a = slabs.allocate(4 * KIB);
     assertThat(slabs.reserved()).isEqualTo(64L * KIB);
@@ -33,7 +33,7 @@ class TestSlabAllocator {
 
   @Test
   void reusesFreedMemoryInsteadOfTakingMoreSlabs() {
-    SlabAllocator slabs = new SlabAllocator(64 * KIB, 4);
+    SlabAllocator slabs = new SlabAllocator(64 * KIB, 4, null);
     for (int round = 0; round < 100; round++) {
       long a = slabs.allocate(32 * KIB);
       long b = slabs.allocate(32 * KIB);
@@ -45,7 +45,7 @@ class TestSlabAllocator {
 
   @Test
   void refusesOnceEverySlabIsTaken() {
-    SlabAllocator slabs = new SlabAllocator(16 * KIB, 2);
+    SlabAllocator slabs = new SlabAllocator(16 * KIB, 2, null);
     assertThat(slabs.allocate(16 * KIB)).isZero();
     assertThat(slabs.allocate(8 * KIB)).isEqualTo(16L * KIB);
     assertThat(slabs.allocate(8 * KIB)).isEqualTo(24L * KIB);
@@ -56,7 +56,7 @@ class TestSlabAllocator {
 
   @Test
   void badSizesAndAddressesAreRefused() {
-    SlabAllocator slabs = new SlabAllocator(64 * KIB, 1);
+    SlabAllocator slabs = new SlabAllocator(64 * KIB, 1, null);
     assertThat(slabs.serves(2 * KIB)).isFalse();
     assertThat(slabs.serves(128 * KIB)).isFalse();
     assertThatThrownBy(() -> slabs.allocate(12 * KIB))
@@ -69,13 +69,13 @@ class TestSlabAllocator {
     slabs.free(a, 8 * KIB);
     assertThatThrownBy(() -> slabs.free(a, 8 * KIB))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("twice");
-    assertThatThrownBy(() -> new SlabAllocator(48 * KIB, 1))
+    assertThatThrownBy(() -> new SlabAllocator(48 * KIB, 1, null))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void buffersCoverTheirBlockOnly() {
-    SlabAllocator slabs = new SlabAllocator(64 * KIB, 1);
+    SlabAllocator slabs = new SlabAllocator(64 * KIB, 1, null);
     long a = slabs.allocate(8 * KIB);
     long b = slabs.allocate(8 * KIB);
     ByteBuf first = slabs.buffer(a, 5000);
@@ -98,7 +98,7 @@ class TestSlabAllocator {
   @Test
   void randomAllocationsNeverOverlapAndAllJoinBack() {
     Random random = new Random(42);
-    SlabAllocator slabs = new SlabAllocator(256 * KIB, 4);
+    SlabAllocator slabs = new SlabAllocator(256 * KIB, 4, null);
     TreeMap<Long, Long> live = new TreeMap<>();
     List<Long> order = new ArrayList<>();
     for (int step = 0; step < 20_000; step++) {
@@ -130,6 +130,27 @@ class TestSlabAllocator {
     for (int i = 0; i < slabs.reserved() / (256 * KIB); i++) {
       assertThat(slabs.allocate(256 * KIB)).as("whole slab %d", i).isGreaterThanOrEqualTo(0);
     }
+  }
+
+  @Test
+  void takesTheNextSlabAheadOfNeedAndWritersWaitForIt() throws Exception {
+    List<Runnable> queued = new java.util.concurrent.CopyOnWriteArrayList<>();
+    SlabAllocator slabs = new SlabAllocator(64 * KIB, 2, queued::add);
+    assertThat(slabs.allocate(64 * KIB)).isZero();
+    // The first slab is full: the second is on its way, off this thread.
+    assertThat(queued).hasSize(1);
+    assertThat(slabs.reserved()).isEqualTo(64L * KIB);
+    var waiter = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> slabs.allocate(32 * KIB));
+    Thread.sleep(200);
+    assertThat(waiter).as("waits for the slab being taken").isNotDone();
+    queued.get(0).run();
+    assertThat(waiter.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(64L * KIB);
+    assertThat(slabs.reserved()).isEqualTo(128L * KIB);
+    // Both slabs taken: nothing more is queued, and a full allocator refuses.
+    assertThat(queued).hasSize(1);
+    assertThat(slabs.allocate(32 * KIB)).isEqualTo(96L * KIB);
+    assertThat(slabs.allocate(4 * KIB)).isEqualTo(-1L);
   }
 
   private static byte[] filled(int n, byte value) {
