@@ -92,9 +92,9 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
     return quick ? BenchSizes.quick() : BenchSizes.full();
   }
 
-  /** Full runs warm up at the quick sizes; quick runs at an eighth of them. */
+  /** Full runs warm up at about the quick sizes; quick runs at an eighth of them. */
   BenchSizes warmUpSizes() {
-    return quick ? BenchSizes.quick().warmUp() : BenchSizes.quick();
+    return quick ? BenchSizes.quick().warmUp() : BenchSizes.fullWarmUp();
   }
 
   String commandLine() {

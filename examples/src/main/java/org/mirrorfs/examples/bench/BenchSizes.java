@@ -19,6 +19,17 @@ record BenchSizes(long flushBytes, long streamBytes, int concurrentWriters,
     return new BenchSizes(8 * MIB, 32 * MIB, 8, MIB, 100, 4096, 16 * MIB, 64 * MIB);
   }
 
+  /**
+   * The warm-up before full runs: the quick sizes, with W1 at 64 MiB, W2 at 128 MiB and W3 at
+   * 8 x 4 MiB, so that the per-packet paths of every JVM (engines, relay, HDFS) are compiled
+   * by the JIT before the first measured run instead of during it.
+   */
+  static BenchSizes fullWarmUp() {
+    BenchSizes q = quick();
+    return new BenchSizes(64 * MIB, 128 * MIB, q.concurrentWriters, 4 * MIB, q.smallFiles,
+        q.smallFileBytes, q.cacheBytes, q.sustainedBytes);
+  }
+
   /** An eighth of these sizes: loads every code path, measured by nobody. */
   BenchSizes warmUp() {
     return new BenchSizes(flushBytes / 8, streamBytes / 8, concurrentWriters,

@@ -279,10 +279,31 @@ public final class Destager {
         continue;
       }
       int skip = (int) Math.max(0, skipBelow - x.offset());
-      x.buffer().getBytes(x.buffer().readerIndex() + skip, out, x.length() - skip);
+      copyOut(x, skip, out);
     }
     out.hsync();
     return end;
+  }
+
+  /** Per worker: the store streams take arrays, the cache holds direct memory. */
+  private static final ThreadLocal<byte[]> COPY_BUFFER =
+      ThreadLocal.withInitial(() -> new byte[256 << 10]);
+
+  /**
+   * Writes an extent from {@code skip} on through a reused array (Netty's own copy to a stream
+   * allocates a fresh array per call for anything over 1 KiB: most of the engine's garbage).
+   */
+  private static void copyOut(Extent x, int skip, java.io.OutputStream out) throws IOException {
+    byte[] copy = COPY_BUFFER.get();
+    int at = x.buffer().readerIndex() + skip;
+    int left = x.length() - skip;
+    while (left > 0) {
+      int n = Math.min(left, copy.length);
+      x.buffer().getBytes(at, copy, 0, n);
+      out.write(copy, 0, n);
+      at += n;
+      left -= n;
+    }
   }
 
   /**

@@ -802,9 +802,10 @@ public final class PeerLink {
   }
 
   private void acknowledge(long seq) {
-    List<DataEntry> data = new ArrayList<>();
-    List<CompletableFuture<Long>> ops = new ArrayList<>();
-    List<Long> opSeqs = new ArrayList<>();
+    // Per acknowledgment, on the link's reader: one packet's entry is the usual content.
+    List<DataEntry> data = new ArrayList<>(1);
+    List<CompletableFuture<Long>> ops = List.of();
+    List<Long> opSeqs = List.of();
     lock.lock();
     try {
       while (!inFlight.isEmpty() && inFlight.peekFirst().seq() <= seq) {
@@ -816,12 +817,12 @@ public final class PeerLink {
           }
         }
       }
-      Map<Long, CompletableFuture<Long>> head = opWaiters.headMap(seq, true);
-      head.forEach((s, f) -> {
-        opSeqs.add(s);
-        ops.add(f);
-      });
-      head.clear();
+      if (!opWaiters.isEmpty() && opWaiters.firstKey() <= seq) {
+        Map<Long, CompletableFuture<Long>> head = opWaiters.headMap(seq, true);
+        opSeqs = new ArrayList<>(head.keySet());
+        ops = new ArrayList<>(head.values());
+        head.clear();
+      }
       changed.signalAll();
     } finally {
       lock.unlock();
