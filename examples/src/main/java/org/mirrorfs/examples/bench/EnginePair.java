@@ -32,11 +32,15 @@ final class EnginePair implements Closeable {
   EnginePair(File base, String zkConnect, Map<String, URI> stores, long cacheBytes,
       boolean jfr, Map<String, String> extraConf, List<String> extraJvm) throws IOException {
     File conf = writeConf(base, zkConnect, stores, cacheBytes, extraConf);
+    // A capacity given with --engine-conf sizes the direct-memory limit too.
+    Configuration given = new Configuration(false);
+    extraConf.forEach(given::set);
+    long directCache = given.getLongBytes("mirror.cache.capacity", cacheBytes);
     try {
       for (String site : SITES) {
         long t0 = System.nanoTime();
         List<String> jvm = new ArrayList<>(List.of("-Xmx512m",
-            "-XX:MaxDirectMemorySize=" + (cacheBytes + (256L << 20))));
+            "-XX:MaxDirectMemorySize=" + (directCache + (256L << 20))));
         jvm.addAll(extraJvm);
         String log4j = System.getProperty("log4j.configuration");
         if (log4j != null) {

@@ -28,8 +28,16 @@ public final class FrameChannel implements Closeable {
   private final SocketChannel channel;
   private final String description;
 
+  /**
+   * Bytes read ahead of the frame being parsed: one read takes a frame's prefix, its message
+   * and whatever follows (the start of a payload, or the next small frames), where reading
+   * the prefix and the message separately took two system calls per frame. Direct, so the
+   * kernel copies into it without a bounce buffer.
+   */
+  private static final int INBOX = 8192;
+
   private final Kryo readKryo = MessageRegistry.newKryo();
-  private final ByteBuffer prefix = ByteBuffer.allocate(FrameFormat.PREFIX);
+  private final ByteBuffer inbox = ByteBuffer.allocateDirect(INBOX).flip();
   private byte[] messageBytes = new byte[4096];
   private final Input input = new Input();
 
@@ -68,13 +76,11 @@ public final class FrameChannel implements Closeable {
    * format throws {@link ProtocolException}; the caller closes the connection.
    */
   public Frame read(PayloadAllocator allocator) throws IOException {
-    prefix.clear();
-    readFully(prefix);
-    prefix.flip();
-    int frameLength = prefix.getInt();
-    int shard = prefix.getInt();
-    long epoch = prefix.getLong();
-    int messageLength = prefix.getInt();
+    fill(FrameFormat.PREFIX, true);
+    int frameLength = inbox.getInt();
+    int shard = inbox.getInt();
+    long epoch = inbox.getLong();
+    int messageLength = inbox.getInt();
     if (frameLength < FrameFormat.FIXED_HEADER + 1) {
       throw new ProtocolException("frame length " + frameLength + " is shorter than a header");
     }
@@ -91,7 +97,14 @@ public final class FrameChannel implements Closeable {
     if (messageBytes.length < messageLength) {
       messageBytes = new byte[Math.max(messageLength, messageBytes.length * 2)];
     }
-    readFully(ByteBuffer.wrap(messageBytes, 0, messageLength));
+    if (messageLength <= INBOX) {
+      fill(messageLength, false);
+      inbox.get(messageBytes, 0, messageLength);
+    } else {
+      int buffered = inbox.remaining();
+      inbox.get(messageBytes, 0, buffered);
+      readFully(ByteBuffer.wrap(messageBytes, buffered, messageLength - buffered));
+    }
     Message message = decode(messageLength);
     if (payloadLength == 0) {
       return new Frame(shard, epoch, message, null);
@@ -100,6 +113,14 @@ public final class FrameChannel implements Closeable {
     boolean ok = false;
     try {
       int remaining = (int) payloadLength;
+      int buffered = Math.min(remaining, inbox.remaining());
+      if (buffered > 0) {
+        int limit = inbox.limit();
+        inbox.limit(inbox.position() + buffered);
+        payload.writeBytes(inbox);
+        inbox.limit(limit);
+        remaining -= buffered;
+      }
       while (remaining > 0) {
         int n = payload.writeBytes(channel, remaining);
         if (n < 0) {
@@ -114,6 +135,30 @@ public final class FrameChannel implements Closeable {
       }
     }
     return new Frame(shard, epoch, message, payload);
+  }
+
+  /**
+   * Makes the inbox hold at least {@code n} unread bytes (n at most its size), reading as
+   * much as the socket has. {@code frameStart}: no byte of the frame is read yet, so an end of
+   * stream before any is a clean close.
+   */
+  private void fill(int n, boolean frameStart) throws IOException {
+    if (inbox.remaining() >= n) {
+      return;
+    }
+    inbox.compact();
+    try {
+      while (inbox.position() < n) {
+        if (channel.read(inbox) < 0) {
+          if (frameStart && inbox.position() == 0) {
+            throw new EOFException("connection " + description + " closed");
+          }
+          throw new EOFException("connection " + description + " closed inside a frame");
+        }
+      }
+    } finally {
+      inbox.flip();
+    }
   }
 
   private Message decode(int messageLength) throws ProtocolException {
@@ -138,9 +183,6 @@ public final class FrameChannel implements Closeable {
   private void readFully(ByteBuffer buffer) throws IOException {
     while (buffer.hasRemaining()) {
       if (channel.read(buffer) < 0) {
-        if (buffer.position() == 0 && buffer == prefix) {
-          throw new EOFException("connection " + description + " closed");
-        }
         throw new EOFException("connection " + description + " closed inside a frame");
       }
     }

@@ -172,6 +172,86 @@ class TestFrameChannel {
     assertThat(allocator.abandoned.get()).isEqualTo(0);
   }
 
+  /**
+   * The reader reads ahead: many frames arriving in one segment, small payloads inside the
+   * read-ahead, and frames trickling in byte by byte all parse, in order, with exact payloads.
+   */
+  @Test
+  void framesParseWhateverWayTheirBytesArrive() throws Exception {
+    Random random = new Random(7);
+    ByteBuffer wire = ByteBuffer.allocate(1 << 20);
+    List<byte[]> payloads = new ArrayList<>();
+    // Encode frames with a second channel pair, then replay their bytes in odd pieces.
+    try (ServerSocketChannel s2 = ServerSocketChannel.open()) {
+      s2.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      try (SocketChannel out = SocketChannel.open(s2.getLocalAddress());
+          SocketChannel in = s2.accept()) {
+        FrameChannel encoder = new FrameChannel(out);
+        Thread drain = new Thread(() -> {
+          try {
+            while (in.read(wire) >= 0) {
+              // until the encoder's close
+            }
+          } catch (IOException e) {
+            throw new RuntimeException(e);
+          }
+        });
+        drain.start();
+        for (int i = 0; i < 40; i++) {
+          int size = i % 4 == 0 ? 0 : i % 4 == 1 ? random.nextInt(100) + 1
+              : i % 4 == 2 ? random.nextInt(9000) + 1 : 65536;
+          byte[] data = new byte[size];
+          random.nextBytes(data);
+          payloads.add(data);
+          if (size == 0) {
+            encoder.write(1, 2L, new ClientMessages.OkReply(i));
+          } else {
+            encoder.write(1, 2L, new PeerMessages.ReplicateData(i, 9L, 0L, false),
+                ByteBuffer.wrap(data));
+          }
+        }
+        encoder.close();
+        drain.join();
+      }
+    }
+    wire.flip();
+    Thread feeder = new Thread(() -> {
+      try {
+        ByteBuffer copy = wire.duplicate();
+        while (copy.hasRemaining()) {
+          int piece = random.nextInt(5) == 0 ? 1 : random.nextInt(20000) + 1;
+          ByteBuffer part = copy.slice();
+          part.limit(Math.min(piece, part.remaining()));
+          copy.position(copy.position() + part.remaining());
+          writer.writeRaw(part);
+          if (random.nextInt(3) == 0) {
+            Thread.sleep(1);
+          }
+        }
+      } catch (IOException | InterruptedException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    feeder.start();
+    CountingAllocator allocator = new CountingAllocator();
+    for (int i = 0; i < payloads.size(); i++) {
+      Frame frame = reader.read(allocator);
+      byte[] want = payloads.get(i);
+      if (want.length == 0) {
+        assertThat(frame.message()).isEqualTo(new ClientMessages.OkReply(i));
+        assertThat(frame.payload()).isNull();
+      } else {
+        assertThat(frame.message()).isEqualTo(new PeerMessages.ReplicateData(i, 9L, 0L, false));
+        byte[] got = new byte[frame.payloadLength()];
+        frame.payload().getBytes(frame.payload().readerIndex(), got);
+        frame.payload().release();
+        assertThat(got).as("payload of frame %d", i).isEqualTo(want);
+      }
+    }
+    feeder.join();
+    assertThat(allocator.abandoned.get()).isZero();
+  }
+
   @Test
   void payloadIsSentFromPositionToLimit() throws IOException {
     byte[] data = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
