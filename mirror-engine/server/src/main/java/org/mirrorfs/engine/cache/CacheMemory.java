@@ -79,9 +79,10 @@ public final class CacheMemory {
     } finally {
       lock.unlock();
     }
-    long block = slabs.serves(charge) ? slabs.allocate(charge) : -1;
+    long block = -1;
     ByteBuf buffer;
     try {
+      block = slabs.serves(charge) ? slabs.allocate(charge) : -1;
       buffer = block >= 0 ? slabs.buffer(block, length) : allocator.directBuffer(length, length);
     } catch (RuntimeException | Error e) {
       release(charge, block);
