@@ -104,11 +104,22 @@ public final class MirrorDemo {
       if (!failover(cluster, fs, b)) {
         return 1;
       }
-      // Both engines were restarted (a by the demo, b in place by the handover).
-      try (ControlClient newA = cluster.control(cluster.primary);
-          ControlClient newB = cluster.control(cluster.secondary)) {
-        say("   waiting for both sites to destage");
-        waitForDestage(newA, newB);
+      // Both engines were restarted (a by the demo, b in place by the handover, which may
+      // still be under way: a control connection made before b's restart is closed by it).
+      say("   waiting for both sites to destage");
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (true) {
+        try (ControlClient newA = cluster.control(cluster.primary);
+            ControlClient newB = cluster.control(cluster.secondary)) {
+          waitForDestage(newA, newB);
+          break;
+        } catch (IOException e) {
+          if (System.currentTimeMillis() > deadline) {
+            throw e;
+          }
+          say("   (an engine restarting: " + e.getMessage() + "; asking again)");
+          Thread.sleep(200);
+        }
       }
 
       say("6. comparing both backing stores byte for byte");
