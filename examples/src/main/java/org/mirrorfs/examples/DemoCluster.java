@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.mirrorfs.coordination.EngineRecord;
 import org.mirrorfs.engine.launch.EngineProcess;
@@ -16,6 +17,10 @@ import org.mirrorfs.engine.tools.EmbeddedZooKeeper;
 /** An embedded ZooKeeper and two engine processes on local backing directories. */
 final class DemoCluster implements Closeable {
   static final String CLUSTER = "demo";
+  /** Each engine's JVM: a fixed, pre-touched heap, and direct memory for its cache. */
+  private static final List<String> ENGINE_JVM = Stream.concat(
+      EngineProcess.steadyHeap("512m").stream(), Stream.of("-XX:MaxDirectMemorySize=1g"))
+      .toList();
 
   final File base;
   final EmbeddedZooKeeper zk;
@@ -31,10 +36,10 @@ final class DemoCluster implements Closeable {
     EngineProcess a = null;
     try {
       a = EngineProcess.start("a", conf, new File(base, "engine-a.log"),
-          List.of("-Xmx512m", "-XX:MaxDirectMemorySize=1g"), 60_000);
+          ENGINE_JVM, 60_000);
       this.primary = a;
       this.secondary = EngineProcess.start("b", conf, new File(base, "engine-b.log"),
-          List.of("-Xmx512m", "-XX:MaxDirectMemorySize=1g"), 60_000);
+          ENGINE_JVM, 60_000);
     } catch (IOException e) {
       if (a != null) {
         a.close();
@@ -52,7 +57,7 @@ final class DemoCluster implements Closeable {
   /** Starts site a's engine again; it comes back as an outdated secondary. */
   void restartPrimary() throws IOException {
     primary = EngineProcess.start("a", conf, new File(base, "engine-a.log"),
-        List.of("-Xmx512m", "-XX:MaxDirectMemorySize=1g"), 60_000);
+        ENGINE_JVM, 60_000);
   }
 
   File store(String site) {

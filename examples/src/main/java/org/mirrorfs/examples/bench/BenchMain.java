@@ -83,7 +83,7 @@ public final class BenchMain {
     try (BenchEnvironment env = BenchEnvironment.start(dir, sizes, options)) {
       BenchRunner runner = new BenchRunner(env.systems(), env.engines(), env.zkWrites(),
           options.holdDestage());
-      table = runner.run(sizes, options.warmUpSizes(), options.runs(), options.workloads(),
+      table = runner.run(sizes, options.warmUpSizes(), options.warmUps(), options.runs(), options.workloads(),
           t -> writeReport(options, t, runner.peakPerWorkload()));
       peakPerRun = runner.peakPerWorkload();
     }

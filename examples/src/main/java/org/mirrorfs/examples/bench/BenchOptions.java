@@ -12,7 +12,7 @@ import java.util.Set;
 /** The command line of {@code bin/mirror bench}. */
 record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, boolean help,
     Set<Workload> workloads, Map<String, String> engineConf, List<String> engineJvm,
-    boolean holdDestage, Set<String> systems, List<String> args) {
+    boolean holdDestage, Set<String> systems, int warmUps, List<String> args) {
 
   /** Short names for {@code --systems}, each with the system it selects. */
   static final Map<String, String> SYSTEM_IDS = Map.of(
@@ -35,6 +35,8 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
       "               at the end)",
       "  --workloads  only these, e.g. W1,W2 (W6 needs W1); default all six",
       "  --jfr        record a JFR profile of each engine (kept in DIR, which is then kept)",
+      "  --warm-ups N warm-up passes before the measured runs (default 1); a run of few",
+      "               workloads warms the JIT less than a full run and may want 3",
       "",
       "Diagnostics (their figures are not comparable with a plain run):",
       "  --engine-conf KEY=VALUE  one more engine setting (repeatable)",
@@ -51,6 +53,7 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
   static BenchOptions parse(String[] argv) {
     boolean quick = false;
     Integer runs = null;
+    int warmUps = 1;
     File out = new File("docs/benchmarks.md");
     File dir = new File(".mirror-bench");
     boolean jfr = false;
@@ -66,7 +69,8 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
         case "--quick" -> quick = true;
         case "--jfr" -> jfr = true;
         case "--help", "-h" -> help = true;
-        case "--runs" -> runs = parseRuns(value(argv, ++i, a));
+        case "--runs" -> runs = parseCount(value(argv, ++i, a), a, 1);
+        case "--warm-ups" -> warmUps = parseCount(value(argv, ++i, a), a, 0);
         case "--out" -> out = new File(value(argv, ++i, a));
         case "--dir" -> dir = new File(value(argv, ++i, a));
         case "--workloads" -> workloads = parseWorkloads(value(argv, ++i, a));
@@ -85,7 +89,8 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
       }
     }
     return new BenchOptions(quick, runs != null ? runs : quick ? 1 : 3, out, dir, jfr, help,
-        workloads, engineConf, engineJvm, holdDestage, systems, new ArrayList<>(List.of(argv)));
+        workloads, engineConf, engineJvm, holdDestage, systems, warmUps,
+        new ArrayList<>(List.of(argv)));
   }
 
   BenchSizes sizes() {
@@ -136,15 +141,15 @@ record BenchOptions(boolean quick, int runs, File out, File dir, boolean jfr, bo
     return chosen;
   }
 
-  private static int parseRuns(String s) {
+  private static int parseCount(String s, String option, int least) {
     try {
       int n = Integer.parseInt(s);
-      if (n < 1) {
-        throw new IllegalArgumentException("--runs must be at least 1, not " + s);
+      if (n < least) {
+        throw new IllegalArgumentException(option + " must be at least " + least + ", not " + s);
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--runs takes a number, not '" + s + "'");
+      throw new IllegalArgumentException(option + " takes a number, not '" + s + "'");
     }
   }
 }

@@ -45,12 +45,14 @@ final class BenchRunner {
     void runCompleted(ResultTable table) throws IOException;
   }
 
-  ResultTable run(BenchSizes sizes, BenchSizes warmUp, int runs, Set<Workload> workloads,
-      RunListener listener) throws IOException {
+  ResultTable run(BenchSizes sizes, BenchSizes warmUp, int warmUps, int runs,
+      Set<Workload> workloads, RunListener listener) throws IOException {
     this.workloads = workloads;
     ResultTable table = new ResultTable();
-    LOG.info("warm-up pass; ZooKeeper zxid {}", zk.lastZxid());
-    pass(0, warmUp, null);
+    for (int w = 1; w <= warmUps; w++) {
+      LOG.info("warm-up pass {} of {}; ZooKeeper zxid {}", w, warmUps, zk.lastZxid());
+      pass(0, warmUp, null);
+    }
     for (int r = 1; r <= runs; r++) {
       LOG.info("run {} of {}", r, runs);
       pass(r, sizes, table);

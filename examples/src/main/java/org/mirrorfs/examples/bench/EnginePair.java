@@ -39,8 +39,8 @@ final class EnginePair implements Closeable {
     try {
       for (String site : SITES) {
         long t0 = System.nanoTime();
-        List<String> jvm = new ArrayList<>(List.of("-Xmx512m",
-            "-XX:MaxDirectMemorySize=" + (directCache + (256L << 20))));
+        List<String> jvm = new ArrayList<>(EngineProcess.steadyHeap("512m"));
+        jvm.add("-XX:MaxDirectMemorySize=" + (directCache + (256L << 20)));
         jvm.addAll(extraJvm);
         String log4j = System.getProperty("log4j.configuration");
         if (log4j != null) {

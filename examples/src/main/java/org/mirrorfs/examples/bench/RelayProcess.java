@@ -24,7 +24,8 @@ final class RelayProcess implements Closeable {
 
   static RelayProcess start(String role, InetSocketAddress next, File log) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(
-        new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx128m",
+        new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xms128m", "-Xmx128m",
+        "-XX:+AlwaysPreTouch",
         "-cp", System.getProperty("java.class.path"), RelayNode.class.getName(), role));
     if (next != null) {
       cmd.add(next.getHostString() + ":" + next.getPort());

@@ -73,7 +73,9 @@ final class ReportWriter {
     b.append("## Machine, versions, set-up\n\n| | |\n|---|---|\n");
     machine.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
     b.append("| command | `").append(options.commandLine()).append("` |\n");
-    b.append("| runs | a warm-up pass, then ").append(table.completedRuns())
+    b.append("| runs | ").append(options.warmUps() == 1 ? "a warm-up pass"
+            : options.warmUps() + " warm-up passes").append(", then ")
+        .append(table.completedRuns())
         .append(" measured run(s)")
         .append(table.completedRuns() < options.runs() ? " of the " + options.runs()
             + " asked for (the report is rewritten after each run; this one was stopped)" : "")

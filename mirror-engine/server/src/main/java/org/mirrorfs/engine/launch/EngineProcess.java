@@ -29,6 +29,16 @@ public final class EngineProcess implements Closeable {
       "--add-opens=java.base/java.net=ALL-UNNAMED",
       "--add-opens=java.base/java.io=ALL-UNNAMED");
 
+  /**
+   * Heap flags for an engine whose latency matters: the heap is fixed at {@code size} and
+   * touched at start. A heap that G1 shrinks and grows again, or that is touched for the first
+   * time under load, costs page faults on the packet path (about a quarter of the engines'
+   * CPU in the benchmark's W1 before this was set).
+   */
+  public static List<String> steadyHeap(String size) {
+    return List.of("-Xms" + size, "-Xmx" + size, "-XX:+AlwaysPreTouch");
+  }
+
   private final String site;
   private final Process process;
   private final CompletableFuture<String> ready = new CompletableFuture<>();
