@@ -101,12 +101,6 @@ public final class MirrorEngine implements Closeable {
   public MirrorEngine start() throws IOException {
     String site = settings.site();
     cache = new CacheMemory(settings.cacheCapacity());
-    if (settings.cachePreallocate()) {
-      long t0 = System.nanoTime();
-      long held = cache.preallocate();
-      LOG.info("Site {}: cache memory taken at start: {} MiB in {} ms", site, held >> 20,
-          (System.nanoTime() - t0) / 1_000_000);
-    }
     store = BackingStore.open(settings.store(), settings.hadoopConf(), site);
     LOG.info("Site {}: backing store {} can append and hsync", site, store.root());
     recoverJournal();
@@ -271,8 +265,8 @@ public final class MirrorEngine implements Closeable {
     return new Destager(store, faults, listener, settings.destageThreads(),
         settings.destageBatchBytes(), settings.destageRetryInitialMillis(),
         settings.destageRetryMaxMillis(), settings.site(),
-        new Destager.Gathering(settings.destageDelayMillis(), settings.destageMaxAgeMillis(),
-            () -> cache.used() >= (long) (cache.capacity() * settings.destageBackgroundFill())));
+        new Destager.Gathering(settings.destageMinBytes(), settings.destageDelayMillis(),
+            () -> cache.used() > cache.capacity() / 2));
   }
 
   /**
