@@ -81,7 +81,8 @@ final class ReportWriter {
             + " asked for (the report is rewritten after each run; this one was stopped)" : "")
         .append("; each workload runs on every system in turn |\n");
     b.append("| sizes | ").append(sizes.describe()).append(" |\n");
-    b.append("| mirror | two engine JVMs (-Xmx512m), cache ").append(sizes.cacheBytes() >> 20)
+    b.append("| mirror | two engine JVMs (heap fixed at 512 MiB and pre-touched), cache ")
+        .append(sizes.cacheBytes() >> 20)
         .append(" MiB each, each destaging to its own MiniDFSCluster (1 DataNode, "
             + "replication 1); ZooKeeper embedded in the bench JVM |\n");
     b.append("| HDFS | a MiniDFSCluster with 2 DataNodes in the bench JVM, replication 2, "
