@@ -83,8 +83,8 @@ public final class BenchMain {
     try (BenchEnvironment env = BenchEnvironment.start(dir, sizes, options)) {
       BenchRunner runner = new BenchRunner(env.systems(), env.engines(), env.zkWrites(),
           options.holdDestage());
-      table = runner.run(sizes, options.warmUpSizes(), options.warmUps(), options.runs(), options.workloads(),
-          t -> writeReport(options, t, runner.peakPerWorkload()));
+      table = runner.run(sizes, options.warmUpSizes(), options.warmUps(), options.runs(),
+          options.workloads(), t -> writeReport(options, t, runner.peakPerWorkload()));
       peakPerRun = runner.peakPerWorkload();
     }
     String report = writeReport(options, table, peakPerRun);

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.mirrorfs.engine.launch.EngineProcess;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -23,10 +24,12 @@ final class RelayProcess implements Closeable {
   }
 
   static RelayProcess start(String role, InetSocketAddress next, File log) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xms128m", "-Xmx128m",
-        "-XX:+AlwaysPreTouch",
-        "-cp", System.getProperty("java.class.path"), RelayNode.class.getName(), role));
+    List<String> cmd = new ArrayList<>();
+    cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
+    // The same steady heap as the engines', so neither side pays page faults the other does not.
+    cmd.addAll(EngineProcess.steadyHeap("128m"));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        RelayNode.class.getName(), role));
     if (next != null) {
       cmd.add(next.getHostString() + ":" + next.getPort());
     }
