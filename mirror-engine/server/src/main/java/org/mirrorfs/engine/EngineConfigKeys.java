@@ -60,6 +60,13 @@ public final class EngineConfigKeys {
   public static final String CACHE_CAPACITY = "mirror.cache.capacity";
   public static final long CACHE_CAPACITY_DEFAULT = 256L << 20;
 
+  /**
+   * Take (and zero) all of the cache's memory at start, so that no write waits for memory to
+   * be faulted in; false: as the cache first fills.
+   */
+  public static final String CACHE_PREALLOCATE = "mirror.cache.preallocate";
+  public static final boolean CACHE_PREALLOCATE_DEFAULT = true;
+
   /** Destage worker threads: files destage in parallel, each file in order. */
   public static final String DESTAGE_THREADS = "mirror.destage.threads";
   public static final int DESTAGE_THREADS_DEFAULT = 4;

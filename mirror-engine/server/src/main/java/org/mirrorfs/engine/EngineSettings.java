@@ -32,6 +32,7 @@ public record EngineSettings(
     Path stateDir,
     ZkSettings zk,
     long cacheCapacity,
+    boolean cachePreallocate,
     int destageThreads,
     long destageBatchBytes,
     long destageRetryInitialMillis,
@@ -130,7 +131,8 @@ public record EngineSettings(
           + " ms) must not exceed " + DESTAGE_RETRY_MAX + " (" + retryMax + " ms)");
     }
     return new EngineSettings(cluster, tenant, java.util.Set.copyOf(served), shard, site, peer, site.equals(primarySite), listen, store,
-        Paths.get(stateDir), zk, capacity, threads, batch, retryInitial, retryMax,
+        Paths.get(stateDir), zk, capacity,
+        booleanValue(conf, CACHE_PREALLOCATE, CACHE_PREALLOCATE_DEFAULT, site), threads, batch, retryInitial, retryMax,
         nonNegative(conf, DESTAGE_MIN_BYTES, bytesValue(conf, DESTAGE_MIN_BYTES,
             DESTAGE_MIN_BYTES_DEFAULT), site),
         nonNegative(conf, DESTAGE_DELAY, millisValue(conf, DESTAGE_DELAY,
@@ -153,6 +155,20 @@ public record EngineSettings(
           + "endpoint), was '" + conf.get(key) + "' at site " + site);
     }
     return port;
+  }
+
+  /** Strict: Configuration.getBoolean would take "yes" or a typo as the default. */
+  private static boolean booleanValue(Configuration conf, String key, boolean def,
+      String site) {
+    String raw = conf.getTrimmed(key);
+    if (raw == null) {
+      return def;
+    }
+    if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(raw);
+    }
+    throw new IllegalArgumentException(key + " must be true or false, was '" + raw
+        + "' at site " + site);
   }
 
   private static int intValue(Configuration conf, String key, int defaultValue) {

@@ -101,6 +101,12 @@ public final class MirrorEngine implements Closeable {
   public MirrorEngine start() throws IOException {
     String site = settings.site();
     cache = new CacheMemory(settings.cacheCapacity());
+    if (settings.cachePreallocate()) {
+      long t0 = System.nanoTime();
+      long held = cache.preallocate();
+      LOG.info("Site {}: cache memory taken at start: {} MiB in {} ms", site, held >> 20,
+          (System.nanoTime() - t0) / 1_000_000);
+    }
     store = BackingStore.open(settings.store(), settings.hadoopConf(), site);
     LOG.info("Site {}: backing store {} can append and hsync", site, store.root());
     recoverJournal();

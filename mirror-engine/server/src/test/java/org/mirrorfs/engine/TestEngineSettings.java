@@ -52,6 +52,7 @@ class TestEngineSettings {
     assertThat(s.zk().sessionTimeoutMillis()).isEqualTo(10_000);
     assertThat(s.zk().connectionTimeoutMillis()).isEqualTo(10_000);
     assertThat(s.cacheCapacity()).isEqualTo(256L << 20);
+    assertThat(s.cachePreallocate()).isTrue();
     assertThat(s.destageThreads()).isEqualTo(4);
     assertThat(s.destageBatchBytes()).isEqualTo(8L << 20);
     assertThat(s.destageRetryInitialMillis()).isEqualTo(100L);
@@ -185,6 +186,15 @@ class TestEngineSettings {
     assertRefused("mirror.destage.threads", "0");
     assertRefused("mirror.destage.threads", "257");
     assertRefused("mirror.destage.batch.bytes", "4095");
+  }
+
+  @Test
+  void preallocationIsAStrictBoolean() {
+    Configuration conf = valid();
+    conf.set("mirror.cache.preallocate", " FALSE ");
+    assertThat(EngineSettings.from(conf, "a").cachePreallocate()).isFalse();
+    assertRefused("mirror.cache.preallocate", "yes");
+    assertRefused("mirror.cache.preallocate", "1");
   }
 
   @Test

@@ -122,6 +122,15 @@ public final class CacheMemory {
     return capacity;
   }
 
+  /**
+   * Takes the cache's slab memory now rather than as the cache first fills (see
+   * {@code mirror.cache.preallocate}); returns the bytes it holds.
+   */
+  public long preallocate() {
+    slabs.reserveAll();
+    return slabs.reserved();
+  }
+
   /** Direct memory the cache's slabs hold (taken as the cache first fills, kept after). */
   public long reserved() {
     return slabs.reserved();

@@ -99,6 +99,27 @@ final class SlabAllocator {
     }
   }
 
+  /**
+   * Takes every slab not yet taken, on the calling thread: the whole capacity is resident and
+   * zeroed from now on, so no writer ever waits for a slab. Returns how many were taken.
+   */
+  int reserveAll() {
+    int taken = 0;
+    while (true) {
+      synchronized (this) {
+        if (slabs.size() + reserving >= maxSlabs) {
+          return taken;
+        }
+        reserving++;
+      }
+      ByteBuffer slab = newSlab();
+      synchronized (this) {
+        addSlab(slab);
+      }
+      taken++;
+    }
+  }
+
   private long take(int order) {
     int o = order;
     while (o < orders && free[o].isEmpty()) {

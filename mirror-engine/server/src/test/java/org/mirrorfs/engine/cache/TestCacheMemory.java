@@ -228,4 +228,22 @@ class TestCacheMemory {
       assertThat(memory.reserved()).as("pass %d", pass).isEqualTo(4 * MIB);
     }
   }
+
+  @Test
+  void preallocationTakesTheWholeCapacityOnceAndWritersUseIt() throws Exception {
+    CacheMemory memory = new CacheMemory(8 * MIB);
+    assertThat(memory.reserved()).as("nothing taken before").isZero();
+    assertThat(memory.preallocate()).isEqualTo(8 * MIB);
+    assertThat(memory.preallocate()).as("a second call takes nothing more").isEqualTo(8 * MIB);
+    List<Extent> held = new ArrayList<>();
+    for (int i = 0; i < 128; i++) {
+      Extent e = memory.allocate(i * 65536L, 65536);
+      e.buffer().writeZero(65536);
+      held.add(e);
+    }
+    assertThat(memory.used()).isEqualTo(8 * MIB);
+    assertThat(memory.reserved()).as("the writes fit in what was taken").isEqualTo(8 * MIB);
+    held.forEach(Extent::release);
+    assertThat(memory.used()).isZero();
+  }
 }
