@@ -82,8 +82,7 @@ final class ReportWriter {
         .append("; each workload runs on every system in turn |\n");
     b.append("| sizes | ").append(sizes.describe()).append(" |\n");
     b.append("| mirror | two engine JVMs (heap fixed at 512 MiB and pre-touched), cache ")
-        .append(sizes.cacheBytes() >> 20)
-        .append(" MiB each, each destaging to its own MiniDFSCluster (1 DataNode, "
+        .append(sizes.cacheBytes() >> 20).append(" MiB each (taken at start), each destaging to its own MiniDFSCluster (1 DataNode, "
             + "replication 1); ZooKeeper embedded in the bench JVM |\n");
     b.append("| HDFS | a MiniDFSCluster with 2 DataNodes in the bench JVM, replication 2, "
         + "hflush |\n");

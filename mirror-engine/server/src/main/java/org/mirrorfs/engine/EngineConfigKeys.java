@@ -67,6 +67,7 @@ public final class EngineConfigKeys {
   public static final String CACHE_PREALLOCATE = "mirror.cache.preallocate";
   public static final boolean CACHE_PREALLOCATE_DEFAULT = true;
 
+
   /** Destage worker threads: files destage in parallel, each file in order. */
   public static final String DESTAGE_THREADS = "mirror.destage.threads";
   public static final int DESTAGE_THREADS_DEFAULT = 4;
@@ -76,14 +77,19 @@ public final class EngineConfigKeys {
   public static final long DESTAGE_BATCH_DEFAULT = 8L << 20;
 
   /**
-   * Cached bytes of one file that nobody waits for are destaged once this many have gathered
-   * (0: at once). Fewer, larger synced store writes instead of one per client flush.
+   * Cached bytes of one file that nobody waits for are destaged once its writer has paused
+   * this long (0: at once) ...
    */
-  public static final String DESTAGE_MIN_BYTES = "mirror.destage.min.bytes";
-  public static final long DESTAGE_MIN_BYTES_DEFAULT = 4L << 20;
-  /** ... or once the oldest of them is this old, whatever their amount. */
   public static final String DESTAGE_DELAY = "mirror.destage.delay";
   public static final long DESTAGE_DELAY_DEFAULT_MS = 500;
+  /** ... or once the oldest of them is this old, however busy the writer ... */
+  public static final String DESTAGE_MAX_AGE = "mirror.destage.max.age";
+  public static final long DESTAGE_MAX_AGE_DEFAULT_MS = 5_000;
+  /** ... or at once, every file's, while the cache is at least this fraction of its capacity. */
+  public static final String DESTAGE_BACKGROUND_FILL = "mirror.destage.background.fill";
+  public static final double DESTAGE_BACKGROUND_FILL_DEFAULT = 0.5;
+  /** Removed (gathering by size); an engine given it refuses to start and says what replaced it. */
+  public static final String DESTAGE_MIN_BYTES_REMOVED = "mirror.destage.min.bytes";
 
   /** First retry delay after a backing-store failure; doubles up to the maximum. */
   public static final String DESTAGE_RETRY_INITIAL = "mirror.destage.retry.initial";

@@ -37,8 +37,9 @@ public record EngineSettings(
     long destageBatchBytes,
     long destageRetryInitialMillis,
     long destageRetryMaxMillis,
-    long destageMinBytes,
     long destageDelayMillis,
+    long destageMaxAgeMillis,
+    double destageBackgroundFill,
     long peerConnectTimeoutMillis,
     long peerRetryIntervalMillis,
     long leaseTimeoutMillis,
@@ -131,12 +132,12 @@ public record EngineSettings(
           + " ms) must not exceed " + DESTAGE_RETRY_MAX + " (" + retryMax + " ms)");
     }
     return new EngineSettings(cluster, tenant, java.util.Set.copyOf(served), shard, site, peer, site.equals(primarySite), listen, store,
-        Paths.get(stateDir), zk, capacity,
-        booleanValue(conf, CACHE_PREALLOCATE, CACHE_PREALLOCATE_DEFAULT, site), threads, batch, retryInitial, retryMax,
-        nonNegative(conf, DESTAGE_MIN_BYTES, bytesValue(conf, DESTAGE_MIN_BYTES,
-            DESTAGE_MIN_BYTES_DEFAULT), site),
+        Paths.get(stateDir), zk, capacity, booleanValue(conf, CACHE_PREALLOCATE,
+        CACHE_PREALLOCATE_DEFAULT, site), threads, batch, retryInitial, retryMax,
         nonNegative(conf, DESTAGE_DELAY, millisValue(conf, DESTAGE_DELAY,
             DESTAGE_DELAY_DEFAULT_MS), site),
+        positiveMillis(conf, DESTAGE_MAX_AGE, DESTAGE_MAX_AGE_DEFAULT_MS),
+        backgroundFill(conf, site),
         positiveMillis(conf, PEER_CONNECT_TIMEOUT, PEER_CONNECT_TIMEOUT_DEFAULT_MS),
         positiveMillis(conf, PEER_RETRY_INTERVAL, PEER_RETRY_INTERVAL_DEFAULT_MS),
         positiveMillis(conf, LEASE_TIMEOUT, LEASE_TIMEOUT_DEFAULT_MS),
@@ -146,18 +147,6 @@ public record EngineSettings(
         org.mirrorfs.engine.namespace.RetryCache.Settings.from(conf, site));
   }
 
-  private static int metricsPort(Configuration conf, String site) {
-    String key = conf.get(siteKey(site, SITE_METRICS_PORT)) != null
-        ? siteKey(site, SITE_METRICS_PORT) : METRICS_PORT;
-    int port = intValue(conf, key, METRICS_PORT_DEFAULT);
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException(key + " must be in [0, 65535] (0: no metrics "
-          + "endpoint), was '" + conf.get(key) + "' at site " + site);
-    }
-    return port;
-  }
-
-  /** Strict: Configuration.getBoolean would take "yes" or a typo as the default. */
   private static boolean booleanValue(Configuration conf, String key, boolean def,
       String site) {
     String raw = conf.getTrimmed(key);
@@ -169,6 +158,39 @@ public record EngineSettings(
     }
     throw new IllegalArgumentException(key + " must be true or false, was '" + raw
         + "' at site " + site);
+  }
+
+  private static double backgroundFill(Configuration conf, String site) {
+    if (conf.get(DESTAGE_MIN_BYTES_REMOVED) != null) {
+      throw new IllegalArgumentException(DESTAGE_MIN_BYTES_REMOVED + " (set to '"
+          + conf.get(DESTAGE_MIN_BYTES_REMOVED) + "' at site " + site + ") was removed: "
+          + "destage now waits for the writer to pause (" + DESTAGE_DELAY + "), for "
+          + DESTAGE_MAX_AGE + " or for the cache to reach " + DESTAGE_BACKGROUND_FILL
+          + "; remove the setting");
+    }
+    String raw = conf.getTrimmed(DESTAGE_BACKGROUND_FILL);
+    double fill;
+    try {
+      fill = raw == null ? DESTAGE_BACKGROUND_FILL_DEFAULT : Double.parseDouble(raw);
+    } catch (NumberFormatException e) {
+      fill = Double.NaN;
+    }
+    if (!(fill > 0 && fill <= 1)) {
+      throw new IllegalArgumentException(DESTAGE_BACKGROUND_FILL + " must be a fraction in "
+          + "(0, 1], was '" + raw + "' at site " + site);
+    }
+    return fill;
+  }
+
+  private static int metricsPort(Configuration conf, String site) {
+    String key = conf.get(siteKey(site, SITE_METRICS_PORT)) != null
+        ? siteKey(site, SITE_METRICS_PORT) : METRICS_PORT;
+    int port = intValue(conf, key, METRICS_PORT_DEFAULT);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(key + " must be in [0, 65535] (0: no metrics "
+          + "endpoint), was '" + conf.get(key) + "' at site " + site);
+    }
+    return port;
   }
 
   private static int intValue(Configuration conf, String key, int defaultValue) {

@@ -271,8 +271,8 @@ public final class MirrorEngine implements Closeable {
     return new Destager(store, faults, listener, settings.destageThreads(),
         settings.destageBatchBytes(), settings.destageRetryInitialMillis(),
         settings.destageRetryMaxMillis(), settings.site(),
-        new Destager.Gathering(settings.destageMinBytes(), settings.destageDelayMillis(),
-            () -> cache.used() > cache.capacity() / 2));
+        new Destager.Gathering(settings.destageDelayMillis(), settings.destageMaxAgeMillis(),
+            () -> cache.used() >= (long) (cache.capacity() * settings.destageBackgroundFill())));
   }
 
   /**

@@ -52,11 +52,14 @@ class TestEngineSettings {
     assertThat(s.zk().sessionTimeoutMillis()).isEqualTo(10_000);
     assertThat(s.zk().connectionTimeoutMillis()).isEqualTo(10_000);
     assertThat(s.cacheCapacity()).isEqualTo(256L << 20);
-    assertThat(s.cachePreallocate()).isTrue();
     assertThat(s.destageThreads()).isEqualTo(4);
     assertThat(s.destageBatchBytes()).isEqualTo(8L << 20);
     assertThat(s.destageRetryInitialMillis()).isEqualTo(100L);
     assertThat(s.destageRetryMaxMillis()).isEqualTo(5_000L);
+    assertThat(s.destageDelayMillis()).isEqualTo(500L);
+    assertThat(s.destageMaxAgeMillis()).isEqualTo(5_000L);
+    assertThat(s.destageBackgroundFill()).isEqualTo(0.5);
+    assertThat(s.cachePreallocate()).isTrue();
     assertThat(s.peerConnectTimeoutMillis()).isEqualTo(5_000L);
     assertThat(s.peerRetryIntervalMillis()).isEqualTo(250L);
     assertThat(s.testHooks()).isFalse();
@@ -189,12 +192,22 @@ class TestEngineSettings {
   }
 
   @Test
-  void preallocationIsAStrictBoolean() {
+  void destageGatheringAndPreallocationAreChecked() {
     Configuration conf = valid();
-    conf.set("mirror.cache.preallocate", " FALSE ");
-    assertThat(EngineSettings.from(conf, "a").cachePreallocate()).isFalse();
+    conf.set("mirror.destage.max.age", "30s");
+    conf.set("mirror.destage.background.fill", " 0.75 ");
+    conf.set("mirror.cache.preallocate", "false");
+    EngineSettings s = EngineSettings.from(conf, "a");
+    assertThat(s.destageMaxAgeMillis()).isEqualTo(30_000L);
+    assertThat(s.destageBackgroundFill()).isEqualTo(0.75);
+    assertThat(s.cachePreallocate()).isFalse();
+    assertRefused("mirror.destage.background.fill", "0");
+    assertRefused("mirror.destage.background.fill", "1.5");
+    assertRefused("mirror.destage.background.fill", "half");
+    assertRefused("mirror.destage.max.age", "0");
     assertRefused("mirror.cache.preallocate", "yes");
-    assertRefused("mirror.cache.preallocate", "1");
+    // A key that no longer exists is refused, not silently ignored.
+    assertRefused("mirror.destage.min.bytes", "4m");
   }
 
   @Test

@@ -43,6 +43,8 @@ public final class CachedFile {
   private long dirtySince;
   /** When the oldest byte not yet destaged here arrived, on the monotonic clock. */
   private long dirtyAtNanos;
+  /** When the newest byte arrived, on the monotonic clock. */
+  private long receivedAtNanos;
   /** Has work that is not due yet, and the destager knows it (it looks again later). */
   private boolean parked;
   private long urgentUpTo;
@@ -183,9 +185,10 @@ public final class CachedFile {
       return "packet at offset " + extent.offset() + " does not continue file " + path
           + " (id " + id + ") at " + received;
     }
+    receivedAtNanos = System.nanoTime();
     if (received == destaged) {
       dirtySince = DIRTY_TICKETS.incrementAndGet();
-      dirtyAtNanos = System.nanoTime();
+      dirtyAtNanos = receivedAtNanos;
     }
     extents.addLast(extent);
     received = extent.end();
@@ -333,10 +336,10 @@ public final class CachedFile {
 
   /** Claims the file for one destage worker; false if it has nothing to do or is claimed. */
   public synchronized boolean claimForDestage() {
-    return claimForDestage(0, true) == DestageClaim.CLAIMED;
+    return claimForDestage(true) == DestageClaim.CLAIMED;
   }
 
-  /** What {@link #claimForDestage(long, boolean)} decided. */
+  /** What {@link #claimForDestage(boolean)} decided. */
   public enum DestageClaim {
     /** the caller runs a destage pass */
     CLAIMED,
@@ -348,12 +351,13 @@ public final class CachedFile {
 
   /**
    * Claims the file for a destage pass if it has work that is due: something waits for it
-   * (an hsync, a {@code destage}-mode or solo acknowledgment, a close, a delete), at least
-   * {@code minBytes} have gathered, or {@code force} (the dirty bytes are old, or the cache is
-   * filling). Otherwise the work waits, so that a writer's small packets reach the store in
-   * few large, synced writes instead of one hsync each.
+   * (an hsync, a {@code destage}-mode or solo acknowledgment, a close, a delete), or
+   * {@code force} (the destager's gathering rules say so: the writer paused, the dirty bytes
+   * are old, or the cache is filling). Otherwise the work waits, so that a burst of writes is
+   * not slowed by the store writes of its own first bytes, and reaches the store in few large,
+   * synced writes instead of one hsync per packet.
    */
-  public synchronized DestageClaim claimForDestage(long minBytes, boolean force) {
+  public synchronized DestageClaim claimForDestage(boolean force) {
     if (destageScheduled || !storeReady) {
       return DestageClaim.NONE;
     }
@@ -361,8 +365,7 @@ public final class CachedFile {
     if (!work) {
       return DestageClaim.NONE;
     }
-    if (force || deleted || closeDue() || received - destaged >= minBytes
-        || destageAwaited()) {
+    if (force || deleted || closeDue() || destageAwaited()) {
       destageScheduled = true;
       parked = false;
       return DestageClaim.CLAIMED;
@@ -385,6 +388,14 @@ public final class CachedFile {
   /** The destager took the file off its parked set: the next claim decides afresh. */
   public synchronized void unpark() {
     parked = false;
+  }
+
+  /**
+   * How long ago the newest byte not yet destaged here arrived, in nanoseconds (0: none): how
+   * long the writer has paused.
+   */
+  public synchronized long idleNanos(long nowNanos) {
+    return received > destaged ? nowNanos - receivedAtNanos : 0;
   }
 
   /** How long the oldest byte not yet destaged here has waited, in nanoseconds (0: none). */

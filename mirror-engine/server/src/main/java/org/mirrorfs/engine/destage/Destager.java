@@ -19,12 +19,14 @@ import org.slf4j.LoggerFactory;
  * failure the file is reopened (lease recovered) and continues at the store's length, so a
  * partly written batch is neither lost nor written twice.
  *
- * <p>Work that nobody waits for is gathered first: a file is destaged once
- * {@code mirror.destage.min.bytes} have gathered, its oldest dirty byte is
- * {@code mirror.destage.delay} old, the cache is half full, or something waits for the store
- * (hsync, {@code destage} mode, solo, close, delete). Until then it is parked and a timer looks
- * at it again. Without this, a writer that hflushes every 64 KiB costs each site one store
- * hsync per packet, on the cores the acknowledgment path needs.
+ * <p>Work that nobody waits for waits for its writer: a file is destaged once its writer has
+ * paused for {@code mirror.destage.delay}, its oldest dirty byte is
+ * {@code mirror.destage.max.age} old, the cache is {@code mirror.destage.background.fill} full,
+ * or something waits for the store (hsync, {@code destage} mode, solo, close, delete). Until
+ * then it is parked and a timer looks at it again. A burst that fits in the cache is thus
+ * acknowledged without store writes beside it on the cores the acknowledgment path needs (the
+ * dirty-page writeback of an operating system works the same way), and a writer that hflushes
+ * every 64 KiB costs each site a few large synced writes instead of one hsync per packet.
  */
 public final class Destager {
   private static final Logger LOG = LoggerFactory.getLogger(Destager.class);
@@ -40,15 +42,19 @@ public final class Destager {
   private final DestageQueue queue = new DestageQueue();
   private final AtomicInteger active = new AtomicInteger();
   private final java.util.Set<CachedFile> parked = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final long minBytes;
-  private final long delayNanos;
+  private final long idleNanos;
+  private final long maxAgeNanos;
   private final java.util.function.BooleanSupplier cacheFilling;
   private final Thread timer;
   private volatile boolean everything;
   private volatile boolean stopping;
 
-  /** When parked work becomes due regardless of its size. */
-  public record Gathering(long minBytes, long delayMillis,
+  /**
+   * When work nobody waits for becomes due: once its writer has paused {@code idleMillis}
+   * (0: at once), once its oldest byte is {@code maxAgeMillis} old, or while
+   * {@code cacheFilling} says the cache is filling.
+   */
+  public record Gathering(long idleMillis, long maxAgeMillis,
       java.util.function.BooleanSupplier cacheFilling) {
     /** No gathering: every byte is destaged as soon as a worker is free (tests, tools). */
     public static final Gathering NONE = new Gathering(0, 0, () -> true);
@@ -70,9 +76,10 @@ public final class Destager {
     this.retryInitialMillis = retryInitialMillis;
     this.retryMaxMillis = retryMaxMillis;
     this.site = site;
-    this.minBytes = gathering.minBytes();
-    this.delayNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
-        gathering.delayMillis());
+    this.idleNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+        gathering.idleMillis());
+    this.maxAgeNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+        gathering.maxAgeMillis());
     this.cacheFilling = gathering.cacheFilling();
     this.timer = new Thread(this::lookAtParked, "destage-timer-" + site);
     this.timer.setDaemon(true);
@@ -93,11 +100,16 @@ public final class Destager {
     if (stopping) {
       return;
     }
-    offer(file, everything || cacheFilling.getAsBoolean());
+    offer(file, dueNow());
+  }
+
+  /** Whether every file's work is due now, whatever its writer does. */
+  private boolean dueNow() {
+    return everything || idleNanos == 0 || cacheFilling.getAsBoolean();
   }
 
   private void offer(CachedFile file, boolean force) {
-    switch (file.claimForDestage(minBytes, force)) {
+    switch (file.claimForDestage(force)) {
       case CLAIMED -> {
         parked.remove(file);
         active.incrementAndGet();
@@ -122,7 +134,7 @@ public final class Destager {
   /** Looks at parked files a few times per delay: those now due go to the workers. */
   private void lookAtParked() {
     long tickMillis = Math.max(5, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
-        delayNanos) / 4);
+        Math.min(idleNanos, maxAgeNanos)) / 4);
     while (!stopping) {
       try {
         Thread.sleep(tickMillis);
@@ -135,12 +147,13 @@ public final class Destager {
         continue;
       }
       long now = System.nanoTime();
-      boolean all = everything || cacheFilling.getAsBoolean();
+      boolean all = dueNow();
       for (java.util.Iterator<CachedFile> it = parked.iterator(); it.hasNext(); ) {
         CachedFile file = it.next();
         it.remove();
         file.unpark();
-        offer(file, all || file.dirtyAgeNanos(now) >= delayNanos);
+        offer(file, all || file.idleNanos(now) >= idleNanos
+            || file.dirtyAgeNanos(now) >= maxAgeNanos);
       }
     }
   }
@@ -177,8 +190,7 @@ public final class Destager {
         queue.add(file);
         requeued = true;
       } else if (!stopping && file.unclaim()) {
-        CachedFile.DestageClaim next = file.claimForDestage(minBytes,
-            everything || cacheFilling.getAsBoolean());
+        CachedFile.DestageClaim next = file.claimForDestage(dueNow());
         if (next == CachedFile.DestageClaim.CLAIMED) {
           queue.add(file);
           requeued = true;

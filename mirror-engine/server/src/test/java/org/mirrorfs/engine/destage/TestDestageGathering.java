@@ -22,14 +22,16 @@ import org.mirrorfs.engine.store.BackingStore;
 import org.mirrorfs.protocol.AckMode;
 
 /**
- * Small packets nobody waits for gather before they reach the store, on a real destager and a
- * real local store; whatever waits for the store (hsync, close, a full cache, age, a clean
- * stop) is not held back.
+ * Packets nobody waits for stay in the cache while their writer is busy and reach the store
+ * once it pauses, on a real destager and a real local store; a writer that never pauses is
+ * destaged at the maximum age, and whatever waits for the store (hsync, close, a filling cache,
+ * a clean stop) is not held back.
  */
 @Timeout(60)
 class TestDestageGathering {
   private static final int PACKET = 64 * 1024;
-  private static final long DELAY_MILLIS = 400;
+  private static final long DELAY_MILLIS = 600;
+  private static final long MAX_AGE_MILLIS = 2_500;
 
   private Path dir;
   private BackingStore store;
@@ -51,7 +53,7 @@ class TestDestageGathering {
       @Override
       public void finished(CachedFile file) {}
     }, 2, 8L << 20, 10, 100, "t",
-        new Destager.Gathering(1L << 20, DELAY_MILLIS, filling::get));
+        new Destager.Gathering(DELAY_MILLIS, MAX_AGE_MILLIS, filling::get));
   }
 
   @AfterEach
@@ -84,20 +86,40 @@ class TestDestageGathering {
   }
 
   @Test
-  void packetsGatherUntilTheMinimumThenGoInFewPasses() throws Exception {
-    CachedFile f = open("/gather", 1);
-    write(f, 15); // 960 KiB: below the 1 MiB minimum
-    Thread.sleep(DELAY_MILLIS / 4);
-    assertThat(passes).as("nothing due yet").isEmpty();
+  void aBusyWritersPacketsWaitUntilItPausesThenGoInOnePass() throws Exception {
+    CachedFile f = open("/burst", 1);
+    for (int i = 0; i < 8; i++) {
+      write(f, 1);
+      Thread.sleep(50);
+    }
+    long lastWrite = System.nanoTime();
+    assertThat(passes).as("nothing destaged while the writer is busy").isEmpty();
     assertThat(f.destaged()).isZero();
-    write(f, 1); // 1 MiB: due
-    await(() -> f.destaged() == 16L * PACKET);
-    assertThat(passes).as("one pass took the whole megabyte").hasSize(1);
-    assertThat(Files.size(dir.resolve("gather"))).isEqualTo(16L * PACKET);
+    await(() -> f.destaged() == 8L * PACKET);
+    assertThat(passes).as("one pass took the whole burst").hasSize(1);
+    assertThat(passes.get(0)[3] - lastWrite).as("waited for the writer to pause")
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(DELAY_MILLIS) / 2);
+    assertThat(Files.size(dir.resolve("burst"))).isEqualTo(8L * PACKET);
   }
 
   @Test
-  void aFewBytesAreDestagedOnceTheyAreOldEnough() throws Exception {
+  void aWriterThatNeverPausesIsDestagedAtTheMaximumAge() throws Exception {
+    CachedFile f = open("/steady", 1);
+    long first = System.nanoTime();
+    int written = 0;
+    while (f.destaged() == 0 && written < 400) {
+      write(f, 1);
+      written++;
+      Thread.sleep(25);
+    }
+    assertThat(f.destaged()).as("destaged while the writer kept writing").isPositive();
+    assertThat(passes.get(0)[3] - first).as("not before the oldest byte was max.age old")
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(MAX_AGE_MILLIS));
+    await(() -> f.destaged() == f.received());
+  }
+
+  @Test
+  void aFewBytesAreDestagedOnceTheWriterPauses() throws Exception {
     CachedFile f = open("/old", 1);
     long start = System.nanoTime();
     write(f, 1);
