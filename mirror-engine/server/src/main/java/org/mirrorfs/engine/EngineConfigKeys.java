@@ -67,7 +67,6 @@ public final class EngineConfigKeys {
   public static final String CACHE_PREALLOCATE = "mirror.cache.preallocate";
   public static final boolean CACHE_PREALLOCATE_DEFAULT = true;
 
-
   /** Destage worker threads: files destage in parallel, each file in order. */
   public static final String DESTAGE_THREADS = "mirror.destage.threads";
   public static final int DESTAGE_THREADS_DEFAULT = 4;

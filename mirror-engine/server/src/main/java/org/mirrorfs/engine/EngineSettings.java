@@ -131,6 +131,7 @@ public record EngineSettings(
       throw new IllegalArgumentException(DESTAGE_RETRY_INITIAL + " (" + retryInitial
           + " ms) must not exceed " + DESTAGE_RETRY_MAX + " (" + retryMax + " ms)");
     }
+    refuseRemovedKeys(conf, site);
     return new EngineSettings(cluster, tenant, java.util.Set.copyOf(served), shard, site, peer, site.equals(primarySite), listen, store,
         Paths.get(stateDir), zk, capacity, booleanValue(conf, CACHE_PREALLOCATE,
         CACHE_PREALLOCATE_DEFAULT, site), threads, batch, retryInitial, retryMax,
@@ -160,7 +161,8 @@ public record EngineSettings(
         + "' at site " + site);
   }
 
-  private static double backgroundFill(Configuration conf, String site) {
+  /** A key that no longer exists is refused, not silently ignored. */
+  private static void refuseRemovedKeys(Configuration conf, String site) {
     if (conf.get(DESTAGE_MIN_BYTES_REMOVED) != null) {
       throw new IllegalArgumentException(DESTAGE_MIN_BYTES_REMOVED + " (set to '"
           + conf.get(DESTAGE_MIN_BYTES_REMOVED) + "' at site " + site + ") was removed: "
@@ -168,6 +170,9 @@ public record EngineSettings(
           + DESTAGE_MAX_AGE + " or for the cache to reach " + DESTAGE_BACKGROUND_FILL
           + "; remove the setting");
     }
+  }
+
+  private static double backgroundFill(Configuration conf, String site) {
     String raw = conf.getTrimmed(DESTAGE_BACKGROUND_FILL);
     double fill;
     try {
