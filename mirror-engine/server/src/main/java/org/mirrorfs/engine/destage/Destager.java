@@ -148,9 +148,11 @@ public final class Destager {
       }
       long now = System.nanoTime();
       boolean all = dueNow();
-      for (java.util.Iterator<CachedFile> it = parked.iterator(); it.hasNext(); ) {
-        CachedFile file = it.next();
-        it.remove();
+      // A copy: a file not yet due goes back into the set, and an iterator of the live set
+      // may meet it again in the same pass (two files sharing a bin then swap places for
+      // ever, since nothing becomes due while `now` stands still).
+      for (CachedFile file : java.util.List.copyOf(parked)) {
+        parked.remove(file);
         file.unpark();
         offer(file, all || file.idleNanos(now) >= idleNanos
             || file.dirtyAgeNanos(now) >= maxAgeNanos);

@@ -119,6 +119,28 @@ class TestDestageGathering {
   }
 
   @Test
+  void manyParkedFilesAreAllDestagedOnceTheirWritersPause() throws Exception {
+    // Enough files that some share a bin of the parked set: the timer must still finish
+    // its pass over them, and take each once it is due.
+    List<CachedFile> files = new java.util.ArrayList<>();
+    long[] writtenAt = new long[65];
+    for (int i = 1; i <= 64; i++) {
+      CachedFile f = open("/many-" + i, i);
+      write(f, 1);
+      writtenAt[i] = System.nanoTime();
+      files.add(f);
+    }
+    await(() -> files.stream().allMatch(f -> f.destaged() == PACKET));
+    assertThat(passes).hasSize(64);
+    for (long[] pass : passes) {
+      assertThat(pass[3] - writtenAt[(int) pass[0]])
+          .as("file %d went only once its writer had paused", pass[0])
+          .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(DELAY_MILLIS) / 2);
+    }
+    assertThat(destager.parkedFiles()).isZero();
+  }
+
+  @Test
   void aFewBytesAreDestagedOnceTheWriterPauses() throws Exception {
     CachedFile f = open("/old", 1);
     long start = System.nanoTime();
