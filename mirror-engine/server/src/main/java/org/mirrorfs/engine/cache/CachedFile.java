@@ -351,7 +351,8 @@ public final class CachedFile {
 
   /**
    * Claims the file for a destage pass if it has work that is due: something waits for it
-   * (an hsync, a {@code destage}-mode or solo acknowledgment, a close, a delete), or
+   * (an hsync, a {@code destage}-mode or solo acknowledgment, a delete, a closed file's stream
+   * with nothing left to write), or
    * {@code force} (the destager's gathering rules say so: the writer paused, the dirty bytes
    * are old, or the cache is filling). Otherwise the work waits, so that a burst of writes is
    * not slowed by the store writes of its own first bytes, and reaches the store in few large,
@@ -365,7 +366,10 @@ public final class CachedFile {
     if (!work) {
       return DestageClaim.NONE;
     }
-    if (force || deleted || closeDue() || destageAwaited()) {
+    // A close nobody waits for is a pause like any other: its last bytes wait for the delay
+    // too, so that writers closing one after another do not start the stores' work while
+    // the others still write. Only the stream's close itself, with nothing left, goes now.
+    if (force || deleted || (closeDue() && received == destaged) || destageAwaited()) {
       destageScheduled = true;
       parked = false;
       return DestageClaim.CLAIMED;

@@ -24,8 +24,8 @@ import org.mirrorfs.protocol.AckMode;
 /**
  * Packets nobody waits for stay in the cache while their writer is busy and reach the store
  * once it pauses, on a real destager and a real local store; a writer that never pauses is
- * destaged at the maximum age, and whatever waits for the store (hsync, close, a filling cache,
- * a clean stop) is not held back.
+ * destaged at the maximum age, a close counts as a pause, and whatever waits for the store
+ * (hsync, a filling cache, a clean stop) is not held back.
  */
 @Timeout(60)
 class TestDestageGathering {
@@ -151,24 +151,33 @@ class TestDestageGathering {
   }
 
   @Test
-  void anHsyncACloseOrAFillingCacheIsNotHeldBack() throws Exception {
+  void anHsyncOrAFillingCacheIsNotHeldBack() throws Exception {
     CachedFile synced = open("/synced", 1);
     write(synced, 1);
     destager.urgent(synced, PACKET);
     await(() -> synced.destaged() == PACKET);
 
-    CachedFile closed = open("/closed", 2);
-    write(closed, 1);
-    closed.markClosed();
-    destager.schedule(closed);
-    await(() -> closed.destaged() == PACKET && closed.out() == null);
-
     filling.set(true);
     CachedFile pressed = open("/pressed", 3);
     write(pressed, 1);
     await(() -> pressed.destaged() == PACKET);
-    assertThat(passes).hasSize(3);
+    assertThat(passes).hasSize(2);
+    assertThat(passes.get(1)[3] - passes.get(0)[3]).as("neither waited for the delay")
+        .isLessThan(TimeUnit.MILLISECONDS.toNanos(DELAY_MILLIS));
     assertThat(destager.parkedFiles()).isZero();
+  }
+
+  @Test
+  void aCloseCountsAsAPauseAndItsStreamClosesOnceDestaged() throws Exception {
+    CachedFile closed = open("/closed", 2);
+    write(closed, 1);
+    long closedAt = System.nanoTime();
+    closed.markClosed();
+    destager.schedule(closed);
+    await(() -> closed.destaged() == PACKET && closed.out() == null);
+    assertThat(passes.get(0)[3] - closedAt).as("its last bytes waited for the delay")
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(DELAY_MILLIS) / 2);
+    assertThat(Files.size(dir.resolve("closed"))).isEqualTo(PACKET);
   }
 
   @Test
