@@ -23,8 +23,7 @@ import org.slf4j.LoggerFactory;
  * paused for {@code mirror.destage.delay}, its oldest dirty byte is
  * {@code mirror.destage.max.age} old, the cache is {@code mirror.destage.background.fill} full,
  * or something waits for the store (hsync, {@code destage} mode, solo, delete); a close counts
- * as a pause. Until
- * then it is parked and a timer looks at it again. A burst that fits in the cache is thus
+ * as a pause. Until then it is parked and a timer looks at it again. A burst that fits in the cache is thus
  * acknowledged without store writes beside it on the cores the acknowledgment path needs (the
  * dirty-page writeback of an operating system works the same way), and a writer that hflushes
  * every 64 KiB costs each site a few large synced writes instead of one hsync per packet.
