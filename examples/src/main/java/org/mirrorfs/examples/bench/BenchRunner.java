@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * Runs every workload on every system that supports it: a warm-up pass at small sizes, then
  * the measured runs. Within a run each workload goes through all systems in turn, so a slow
  * spell of the machine spreads over them rather than landing on one. Before each measurement
- * the engines finish destaging; after a mirror measurement the clock has stopped but the costs
+ * the engines finish destaging and the kernel writes back its dirty pages; after a mirror measurement the clock has stopped but the costs
  * are read only once the engines are quiet again, so CPU includes destage.
  */
 final class BenchRunner {
@@ -22,6 +22,7 @@ final class BenchRunner {
   private final List<SystemUnderTest> systems;
   private final EnginePair engines;
   private final ProcessMeter meter = new ProcessMeter();
+  private final DirtyPages dirtyPages = new DirtyPages();
   private final ZkWriteCounter zk;
   private Set<Workload> workloads = EnumSet.allOf(Workload.class);
 
@@ -103,6 +104,7 @@ final class BenchRunner {
   private Measurement measure(SystemUnderTest s, Workload w, WorkloadDriver driver,
       String name) throws IOException {
     engines.awaitQuiet(QUIET_TIMEOUT_MS);
+    dirtyPages.writeBack();
     List<Long> pids = s.serverPids();
     boolean engine = s.onEngines();
     long cpu0 = pids.isEmpty() ? 0 : meter.cpuNanos(pids);
