@@ -9,16 +9,16 @@ record BenchSizes(long flushBytes, long streamBytes, int concurrentWriters,
   private static final long MIB = 1L << 20;
 
   /**
-   * The issue's workload sizes (256 MiB, 1 GiB, 8 x 32 MiB, 5,000 files) with a 2 GiB cache
-   * per engine; W5 is four times the cache, 8 GiB. Every burst fits below the cache's
-   * background-destage point (half of it, by default), so W1, W2 and W3 time the
-   * acknowledgment path, as their targets intend, and W5 alone times destage. With a 1 GiB
-   * cache, W2's stream crossed that point halfway and then filled the cache, so it timed the
-   * stores written from the same two cores.
+   * The issue's workload sizes (256 MiB, 1 GiB, 8 x 32 MiB, 5,000 files) with a 1 GiB cache
+   * per engine, which the W1 and W3 bursts fit in; W5 is four times the cache, 4 GiB. W2's
+   * stream is the cache's size, so it crosses the background-destage point (half the cache)
+   * halfway and shares the cores with destage from there. A 2 GiB cache kept W2 clear of it
+   * (0.62-0.78x the relay) but cost W5 more (0.51-0.64x the stores, from 0.79), with more
+   * engine CPU per GiB; see benchmark-notes.md.
    */
   static BenchSizes full() {
-    return new BenchSizes(256 * MIB, 1024 * MIB, 8, 32 * MIB, 5000, 4096, 2048 * MIB,
-        8192 * MIB);
+    return new BenchSizes(256 * MIB, 1024 * MIB, 8, 32 * MIB, 5000, 4096, 1024 * MIB,
+        4096 * MIB);
   }
 
   /** About a minute in all: 8 MiB, 32 MiB, 8 x 1 MiB, 100 files, 16 MiB cache, 64 MiB. */
@@ -30,10 +30,9 @@ record BenchSizes(long flushBytes, long streamBytes, int concurrentWriters,
    * The warm-up before full runs: the quick sizes, with W1 at 256 MiB, W2 at 128 MiB and W3 at
    * 8 x 4 MiB, so that the per-packet paths of every JVM (engines, relay, HDFS) are compiled
    * by the JIT before the first measured run instead of during it; and W5 at the full cache's
-   * size, so that every byte of the cache has been written through once. On this kind of VM
-   * memory not written for a while is slow to write again: a first 1 GiB W2 spent three times
-   * the CPU of the next one copying into the cache, all of it in the kernel's socket-to-cache
-   * copy.
+   * size, so that every byte of the cache has been written through once before the first
+   * measured run. On this VM a first 1 GiB W2 spent three times the CPU of the next one, all
+   * of it in the kernel's copies into the cache (benchmark-notes.md).
    */
   static BenchSizes fullWarmUp() {
     BenchSizes q = quick();
