@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
  * Runs every workload on every system that supports it: a warm-up pass at small sizes, then
  * the measured runs. Within a run each workload goes through all systems in turn, so a slow
  * spell of the machine spreads over them rather than landing on one. Before each measurement
- * the engines finish destaging and the kernel writes back its dirty pages; after a mirror measurement the clock has stopped but the costs
- * are read only once the engines are quiet again, so CPU includes destage.
+ * the engines finish destaging and the kernel writes back its dirty pages; after a mirror
+ * measurement the clock has stopped but the costs are read only once the engines are quiet
+ * again, so CPU includes destage.
  */
 final class BenchRunner {
   private static final Logger LOG = LoggerFactory.getLogger(BenchRunner.class);

@@ -25,9 +25,9 @@ final class DirtyPages {
   private boolean available = true;
 
   /**
-   * Runs {@code sync} and waits for it. Where there is no {@code sync} or no /proc (not Linux)
-   * it logs once and does nothing from then on: the figures are then as the machine leaves
-   * them.
+   * Runs {@code sync} and waits for it. Where there is no {@code sync} command it logs once and
+   * does nothing from then on: the figures are then as the machine leaves them. /proc/meminfo
+   * only sizes the log line.
    */
   void writeBack() throws IOException {
     if (!available) {
