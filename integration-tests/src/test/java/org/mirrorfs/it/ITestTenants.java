@@ -41,7 +41,7 @@ class ITestTenants {
         TestData.writeFile(fs, new Path("/acme/data.bin"), 5, 1 << 20);
         fs.mkdirs(new Path("/acme/dir"));
       }
-      awaitPrimaryDestaged(cluster);
+      cluster.awaitSiteDestaged(PRIMARY, 60_000);
       EngineStatusReply secondary = cluster.status(SECONDARY);
       assertThat(secondary.peerConnected()).isFalse();
       assertThat(secondary.cacheUsedBytes()).isZero();
@@ -78,16 +78,6 @@ class ITestTenants {
             + cluster.engine(site).output());
       }
       Thread.sleep(100);
-    }
-  }
-
-  private static void awaitPrimaryDestaged(MirrorTestCluster cluster) throws Exception {
-    long deadline = System.currentTimeMillis() + 60_000;
-    EngineStatusReply a = cluster.status(PRIMARY);
-    while (a.destageLagBytes() > 0 || a.dirtyFiles() > 0) {
-      assertThat(System.currentTimeMillis()).as("primary destaged: %s", a).isLessThan(deadline);
-      Thread.sleep(50);
-      a = cluster.status(PRIMARY);
     }
   }
 

@@ -99,6 +99,9 @@ class ITestVerify extends SharedClusterTest {
   void aPairThatIsNotQuietIsRefusedNamingTheSite() throws Exception {
     cluster.fault(SECONDARY, FaultPoints.DESTAGE_WRITE, "hold");
     TestData.writeFile(fs, new Path(DIR + "-quiet/held.bin"), 46, 200_000);
+    // Site a's store close can take longer than the 1 s limit on a loaded machine (an HDFS
+    // close waits for the block to be reported); only site b is meant to be unquiet here.
+    cluster.awaitSiteDestaged(PRIMARY, 60_000);
     long start = System.nanoTime();
     Ctl.Run held = ctl("verify", "--wait-quiet", "1");
     long millis = (System.nanoTime() - start) / 1_000_000;

@@ -310,6 +310,23 @@ public final class MirrorTestCluster implements Closeable {
         + a + ", secondary " + b + "; thread dumps: " + dumpThreads());
   }
 
+  /**
+   * Waits until one site has destaged everything it holds and closed every store file it was
+   * writing; the other site is not looked at (it may be held on purpose).
+   */
+  public void awaitSiteDestaged(String site, long timeoutMillis) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    EngineStatusReply s = status(site);
+    while (s.destageLagBytes() > 0 || s.dirtyFiles() > 0) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("site " + site + " did not finish destaging within "
+            + timeoutMillis + " ms: " + s);
+      }
+      Thread.sleep(50);
+      s = status(site);
+    }
+  }
+
   /** The site whose engine says it is primary now (the initial primary if neither does). */
   public String primarySite() throws IOException {
     for (String site : List.of(PRIMARY, SECONDARY)) {
