@@ -25,6 +25,7 @@ final class BenchEnvironment implements Closeable {
   private final List<Closeable> started = new ArrayList<>();
   private final List<SystemUnderTest> systems = new ArrayList<>();
   private EnginePair engines;
+  private BlockDeletions blockDeletions;
   private ZkWriteCounter zkWrites;
 
   static BenchEnvironment start(File dir, BenchSizes sizes, BenchOptions options)
@@ -48,6 +49,7 @@ final class BenchEnvironment implements Closeable {
     MiniDFSCluster storeA = dfs(new File(dir, "dfs-site-a"), 1, 1);
     MiniDFSCluster storeB = dfs(new File(dir, "dfs-site-b"), 1, 1);
     MiniDFSCluster hdfs = dfs(new File(dir, "dfs-hdfs"), 2, 2);
+    blockDeletions = new BlockDeletions(List.of(storeA, storeB, hdfs));
     URI uriA = URI.create("hdfs://localhost:" + storeA.getNameNodePort());
     URI uriB = URI.create("hdfs://localhost:" + storeB.getNameNodePort());
 
@@ -99,6 +101,10 @@ final class BenchEnvironment implements Closeable {
 
   EnginePair engines() {
     return engines;
+  }
+
+  BlockDeletions blockDeletions() {
+    return blockDeletions;
   }
 
   ZkWriteCounter zkWrites() {

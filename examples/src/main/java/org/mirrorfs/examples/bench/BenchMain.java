@@ -81,8 +81,9 @@ public final class BenchMain {
     ResultTable table;
     boolean peakPerRun;
     try (BenchEnvironment env = BenchEnvironment.start(dir, sizes, options)) {
-      BenchRunner runner = new BenchRunner(env.systems(), env.engines(), env.zkWrites(),
-          options.holdDestage());
+      BenchRunner runner = new BenchRunner(env.systems(), env.engines(), env.blockDeletions(),
+          env.zkWrites(), options.holdDestage(),
+          new QuietMachine(options.quick() ? 0 : QuietMachine.MAX_WAIT_MILLIS));
       table = runner.run(sizes, options.warmUpSizes(), options.warmUps(), options.runs(),
           options.workloads(), t -> writeReport(options, t, runner.peakPerWorkload()));
       peakPerRun = runner.peakPerWorkload();

@@ -161,6 +161,16 @@ final class EnginePair implements Closeable {
     }
   }
 
+  /** Write-intent extents both engines hold marked in ZooKeeper now. */
+  int intentExtents() throws IOException {
+    int n = 0;
+    for (ControlClient c : controls) {
+      EngineStatusReply s = c.status();
+      n += s.record() == null ? 0 : s.record().intentExtents();
+    }
+    return n;
+  }
+
   @Override
   public void close() {
     controls.forEach(ControlClient::close);

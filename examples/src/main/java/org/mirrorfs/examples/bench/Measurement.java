@@ -1,5 +1,7 @@
 package org.mirrorfs.examples.bench;
 
+import org.HdrHistogram.HistogramIterationValue;
+
 /**
  * One measured run of one workload on one system: the client's timing plus what it cost the
  * engines (CPU and peak RSS of both, ZooKeeper writes); -1 where not measured.
@@ -19,6 +21,29 @@ record Measurement(Timing timing, long engineCpuNanos, long enginePeakBytes, lon
   double latencyMicros(double percentile) {
     return timing.latency() == null ? Double.NaN
         : timing.latency().getValueAtPercentile(percentile) / 1000.0;
+  }
+
+  /** The slowest operation in microseconds, or NaN without latencies. */
+  double maxLatencyMicros() {
+    return timing.latency() == null ? Double.NaN : timing.latency().getMaxValue() / 1000.0;
+  }
+
+  /**
+   * Operations slower than {@code thresholdMicros} and the milliseconds they took together:
+   * a throughput far below what the median implies is the sum of a few such stalls.
+   */
+  long[] stalls(long thresholdMicros) {
+    long count = 0;
+    long nanos = 0;
+    if (timing.latency() != null) {
+      for (HistogramIterationValue v : timing.latency().recordedValues()) {
+        if (v.getValueIteratedTo() > thresholdMicros * 1000) {
+          count += v.getCountAtValueIteratedTo();
+          nanos += v.getCountAtValueIteratedTo() * v.getValueIteratedTo();
+        }
+      }
+    }
+    return new long[] {count, nanos / 1_000_000};
   }
 
   double cpuSecondsPerGib() {

@@ -79,8 +79,10 @@ final class ReportWriter {
         .append(" measured run(s)")
         .append(table.completedRuns() < options.runs() ? " of the " + options.runs()
             + " asked for (the report is rewritten after each run; this one was stopped)" : "")
-        .append("; each workload runs on every system in turn; before each measurement the "
-            + "engines finish destaging and the kernel writes its dirty pages back (`sync`) |\n");
+        .append("; each workload runs on every system in turn, starting one system later "
+            + "each run; before each measurement the engines finish destaging, HDFS finishes "
+            + "deleting the blocks of removed files, the kernel writes its dirty pages back "
+            + "(`sync`) and the cores go quiet (under 10% busy) |\n");
     b.append("| sizes | ").append(sizes.describe()).append(" |\n");
     b.append("| mirror | two engine JVMs (heap fixed at 512 MiB and pre-touched), cache ")
         .append(sizes.cacheBytes() >> 20).append(" MiB each (taken at start), each destaging to its own MiniDFSCluster (1 DataNode, "
