@@ -18,6 +18,9 @@ public final class FileTable {
   private volatile SoloState solo;
   private volatile java.util.function.LongConsumer onForget = id -> { };
   private volatile AckTimer ackTimer = AckTimer.NONE;
+  /** Grows with every change to which file is where, here or in the store (see changed()). */
+  private final java.util.concurrent.atomic.AtomicLong version =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public FileTable(FileIdJournal journal) {
     this(journal, null);
@@ -52,6 +55,20 @@ public final class FileTable {
     return byId.get(id);
   }
 
+  /**
+   * The namespace version: it grows whenever a file is added, finished, renamed or deleted
+   * here, and whenever an operation is applied to the store ({@link #changed}). Whatever was
+   * learned about the store at an older version may be stale.
+   */
+  public long version() {
+    return version.get();
+  }
+
+  /** Something changed in the store's namespace or files (a namespace operation applied). */
+  public void changed() {
+    version.incrementAndGet();
+  }
+
   public synchronized CachedFile byPath(String path) {
     return byPath.get(path);
   }
@@ -68,6 +85,7 @@ public final class FileTable {
     }
     byId.put(file.id(), file);
     journal.created(file.id(), file.path(), file.mode());
+    changed();
   }
 
   /**
@@ -80,6 +98,7 @@ public final class FileTable {
     byPath.put(file.path(), file);
     byId.put(file.id(), file);
     journal.created(file.id(), file.path(), file.mode());
+    changed();
   }
 
   /**
@@ -110,6 +129,7 @@ public final class FileTable {
       journal.forgotten(f.id());
       onForget.accept(f.id());
     }
+    changed();
     return victims;
   }
 
@@ -130,6 +150,7 @@ public final class FileTable {
       byPath.put(newPath, f);
       journal.moved(f.id(), newPath);
     }
+    changed();
   }
 
   /** The store-side counterpart of {@link #rename}, once the rename is applied to the store. */
@@ -140,6 +161,7 @@ public final class FileTable {
         f.storePath(destination + p.substring(source.length()));
       }
     }
+    changed();
   }
 
   public synchronized void forget(CachedFile file) {
@@ -148,6 +170,7 @@ public final class FileTable {
       journal.forgotten(file.id());
       onForget.accept(file.id());
     }
+    changed();
   }
 
   public Collection<CachedFile> all() {

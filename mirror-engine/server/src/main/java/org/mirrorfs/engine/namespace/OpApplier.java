@@ -89,6 +89,15 @@ public final class OpApplier {
   }
 
   public void apply(NamespaceOp op) throws IOException {
+    try {
+      applyToStore(op);
+    } finally {
+      // Readers of the store opened before this may see what it changed: they reopen.
+      table.changed();
+    }
+  }
+
+  private void applyToStore(NamespaceOp op) throws IOException {
     // The entry is in the log: whatever the store does, this is the call's answer (BRIEF 5a.1).
     retryCache.record(op);
     if (op instanceof NamespaceOp.Create c) {

@@ -21,16 +21,18 @@ import org.mirrorfs.protocol.message.FileInfo;
  * destaged. A file being written shows its acknowledged length; its bytes come from the store
  * below the destaged length and from the cache above it (BRIEF 5a.5: only acknowledged state).
  */
-public final class ReadService {
+public final class ReadService implements java.io.Closeable {
   /** A read's answer: the length the reader sees now, and the bytes (caller releases). */
   public record ReadResult(long fileLength, ByteBuf data) {}
 
   private final BackingStore store;
   private final FileTable table;
+  private final StoreReaders readers;
 
   public ReadService(BackingStore store, FileTable table) {
     this.store = store;
     this.table = table;
+    this.readers = new StoreReaders(store, table::version);
   }
 
   public FileInfo status(String rawPath) throws IOException {
@@ -155,27 +157,31 @@ public final class ReadService {
   private static final int CHECKSUM_CHUNK = 4 << 20;
 
   private ReadResult readStore(String path, long offset, int length) throws IOException {
-    FileStatus st = store.statusOrNull(path);
-    if (st == null) {
-      throw new FileNotFoundException("open " + path + ": no such file");
+    StoreReaders.Reader reader = readers.acquire(path);
+    try {
+      long fileLength = reader.length();
+      int n = (int) Math.max(0, Math.min(length, fileLength - offset));
+      ByteBuf out = PooledByteBufAllocator.DEFAULT.heapBuffer(n);
+      if (n == 0) {
+        return new ReadResult(fileLength, out);
+      }
+      try {
+        reader.in().readFully(offset, out.array(), out.arrayOffset(), n);
+        out.writerIndex(n);
+        return new ReadResult(fileLength, out);
+      } catch (IOException | RuntimeException e) {
+        out.release();
+        throw e;
+      }
+    } finally {
+      readers.release(reader);
     }
-    if (st.isDirectory()) {
-      throw new PathIsDirectoryException(path);
-    }
-    long fileLength = st.getLen();
-    int n = (int) Math.max(0, Math.min(length, fileLength - offset));
-    ByteBuf out = PooledByteBufAllocator.DEFAULT.heapBuffer(n);
-    if (n == 0) {
-      return new ReadResult(fileLength, out);
-    }
-    try (FSDataInputStream in = store.open(path)) {
-      in.readFully(offset, out.array(), out.arrayOffset(), n);
-      out.writerIndex(n);
-      return new ReadResult(fileLength, out);
-    } catch (IOException | RuntimeException e) {
-      out.release();
-      throw e;
-    }
+  }
+
+  /** Closes the store streams kept open for reads (the primary role ends). */
+  @Override
+  public void close() {
+    readers.close();
   }
 
   private static FileInfo info(String path, FileStatus st, CachedFile active) {

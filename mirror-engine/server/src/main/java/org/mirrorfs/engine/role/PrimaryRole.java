@@ -40,6 +40,7 @@ public final class PrimaryRole {
   private final PeerLink peerLink;
   private final DestageReporter ownDestage;
   private final ConnectionDispatcher.Parts parts;
+  private final ReadService reads;
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
   private final ScheduledExecutorService leaseKeeper;
 
@@ -111,12 +112,13 @@ public final class PrimaryRole {
       t.setDaemon(true);
       return t;
     });
+    reads = new ReadService(core.store(), core.table());
     startIntentClearing();
     startLeaseKeeping();
     startLeaseMonitor(namespace, serving);
     parts = new ConnectionDispatcher.Parts(settings, epoch, core.registry(), core.cache(),
         core.table(), core.destager(), core.faults(), core.status(), core.incarnation(),
-        core.store(), peerLink, namespace, new ReadService(core.store(), core.table()), null,
+        core.store(), peerLink, namespace, reads, null,
         null, null, core.meter(), serving, core.roles(), core.instruments());
   }
 
@@ -212,5 +214,6 @@ public final class PrimaryRole {
     leaseKeeper.shutdownNow();
     peerLink.stop();
     ownDestage.stop();
+    reads.close();
   }
 }
