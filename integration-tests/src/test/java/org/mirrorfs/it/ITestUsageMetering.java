@@ -50,6 +50,8 @@ class ITestUsageMetering {
         TestData.writeFile(fs, new Path("/bill/one.bin"), 1, 3 * MIB);
         TestData.writeFile(fs, new Path("/bill/two.bin"), 2, 2 * MIB + 5);
         cluster.awaitQuiesced(60_000);
+        // The rest goes into a later interval than this, whatever the machine's speed.
+        awaitAClosedInterval(cluster, SECONDARY, 30_000);
 
         // Acknowledged at the secondary's cache, not destaged there: then kill -9.
         cluster.fault(SECONDARY, FaultPoints.DESTAGE_WRITE, "hold");
@@ -109,14 +111,7 @@ class ITestUsageMetering {
       int intervals) {}
 
   private static Totals totals(MirrorTestCluster cluster, String site) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int rc = CtlMain.run(new String[] {"usage", "--tenant", "acme", "--format", "csv",
-        "--site", site, "--conf", cluster.confFile().getPath()},
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertThat(rc).as("ctl usage: %s", err).isZero();
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    List<String> lines = usageLines(cluster, site);
     assertThat(lines.get(0)).startsWith("tenant,site,start,end,open,mirrored_bytes");
     long mirrored = 0;
     long destaged = 0;
@@ -132,6 +127,34 @@ class ITestUsageMetering {
       resync += Long.parseLong(f[10]);
     }
     return new Totals(mirrored, destaged, ops, resync, lines.size() - 1);
+  }
+
+  /**
+   * {@code ctl usage --format csv} for tenant acme at one site: a header, then one line per
+   * interval.
+   */
+  private static List<String> usageLines(MirrorTestCluster cluster, String site)
+      throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int rc = CtlMain.run(new String[] {"usage", "--tenant", "acme", "--format", "csv",
+        "--site", site, "--conf", cluster.confFile().getPath()},
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(rc).as("ctl usage: %s", err).isZero();
+    return out.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+
+  /** Waits until {@code ctl usage} shows an interval of {@code site} that is closed. */
+  private static void awaitAClosedInterval(MirrorTestCluster cluster, String site,
+      long timeoutMillis) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (!usageLines(cluster, site).stream().skip(1)
+        .anyMatch(l -> l.split(",")[4].equals("false"))) {
+      assertThat(System.currentTimeMillis()).as("an interval of site %s closed", site)
+          .isLessThan(deadline);
+      Thread.sleep(200);
+    }
   }
 
   private static int freePort() throws Exception {

@@ -81,6 +81,7 @@ public final class OpApplier {
       store.truncate(path, length);
       return null;
     }, stopping);
+    table.changed();
   }
 
   /** The answers of the entries applied here, by (client id, call id). */
