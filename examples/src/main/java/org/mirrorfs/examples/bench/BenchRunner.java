@@ -30,8 +30,6 @@ final class BenchRunner {
   private final ProcessMeter meter = new ProcessMeter();
   private final DirtyPages dirtyPages = new DirtyPages();
   private final QuietMachine quietMachine;
-  /** The machine's own interference during the last measurement, for its log line. */
-  private MachineNoise lastNoise = new MachineNoise(0, 0);
   private final ZkWriteCounter zk;
   private Set<Workload> workloads = EnumSet.allOf(Workload.class);
 
@@ -92,7 +90,7 @@ final class BenchRunner {
           if (table != null) {
             table.add(s, w, m);
           }
-          LOG.info("{}: {}{}", label, describe(w, m), lastNoise.describe());
+          LOG.info("{}: {}{}", label, describe(w, m), m.noise().describe());
         } catch (IOException | RuntimeException e) {
           // One failed measurement leaves a gap in the report, not a lost run.
           LOG.error("{} failed: {}", label, e.toString(), e);
@@ -150,7 +148,7 @@ final class BenchRunner {
         engines.faultBoth(FaultPoints.DESTAGE_WRITE, "release");
       }
     }
-    lastNoise = MachineNoise.now().since(noise0);
+    MachineNoise noise = MachineNoise.now().since(noise0);
     if (engine && w.hasLatency() && s instanceof MirrorSystem m) {
       LOG.info("{} {}: {}", w.id, s.name(), engines.engineFlushLatency(m.mode()));
     }
@@ -158,7 +156,7 @@ final class BenchRunner {
       engines.awaitQuiet(QUIET_TIMEOUT_MS);
     }
     return new Measurement(t, pids.isEmpty() ? -1 : meter.cpuNanos(pids) - cpu0,
-        pids.isEmpty() ? -1 : meter.peakBytes(pids), engine ? zk.lastZxid() - zx0 : -1);
+        pids.isEmpty() ? -1 : meter.peakBytes(pids), engine ? zk.lastZxid() - zx0 : -1, noise);
   }
 
   private static String fileBase(Workload w, int run) {

@@ -4,9 +4,11 @@ import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * One measured run of one workload on one system: the client's timing plus what it cost the
- * engines (CPU and peak RSS of both, ZooKeeper writes); -1 where not measured.
+ * engines (CPU and peak RSS of both, ZooKeeper writes; -1 where not measured), and what the
+ * machine itself did meanwhile.
  */
-record Measurement(Timing timing, long engineCpuNanos, long enginePeakBytes, long zkWrites) {
+record Measurement(Timing timing, long engineCpuNanos, long enginePeakBytes, long zkWrites,
+    MachineNoise noise) {
   private static final double GIB = 1L << 30;
 
   double mibPerSecond() {
