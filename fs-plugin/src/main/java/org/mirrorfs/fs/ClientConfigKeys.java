@@ -45,6 +45,13 @@ public final class ClientConfigKeys {
   public static final String READ_CHUNK = "mirror.client.read.chunk";
   public static final int READ_CHUNK_DEFAULT = 1024 * 1024;
 
+  /**
+   * Chunks a sequential reader asks for before it needs them, so the primary reads the next
+   * while the caller consumes this one (0: none).
+   */
+  public static final String READ_AHEAD = "mirror.client.read.ahead";
+  public static final int READ_AHEAD_DEFAULT = 2;
+
   /** Longest wait for an acknowledgment or a reply before the call fails. */
   public static final String CALL_TIMEOUT = "mirror.client.call.timeout";
   public static final long CALL_TIMEOUT_DEFAULT_MS = 120_000;

@@ -19,6 +19,7 @@ public record ClientSettings(
     int packetSize,
     int windowPackets,
     int readChunk,
+    int readAhead,
     long callTimeoutMillis,
     int connectTimeoutMillis,
     int listPage,
@@ -39,6 +40,17 @@ public record ClientSettings(
       throw new IllegalArgumentException(READ_CHUNK + " must be in [512, 16m], was "
           + conf.get(READ_CHUNK));
     }
+    int ahead;
+    try {
+      ahead = conf.getInt(READ_AHEAD, READ_AHEAD_DEFAULT);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(READ_AHEAD + " must be a number of chunks in [0, 64],"
+          + " was '" + conf.get(READ_AHEAD) + "'", e);
+    }
+    if (ahead < 0 || ahead > 64) {
+      throw new IllegalArgumentException(READ_AHEAD + " must be in [0, 64] chunks, was "
+          + conf.get(READ_AHEAD));
+    }
     int page = conf.getInt(LIST_PAGE, LIST_PAGE_DEFAULT);
     if (page < 1) {
       throw new IllegalArgumentException(LIST_PAGE + " must be >= 1, was " + page);
@@ -54,7 +66,7 @@ public record ClientSettings(
         List.of(conf.getTrimmedStrings(ENGINES)),
         AckMode.parse(conf.getTrimmed(ACK_MODE, ACK_MODE_DEFAULT)),
         conf.getBoolean(HSYNC_AS_HFLUSH, HSYNC_AS_HFLUSH_DEFAULT), (int) packet, window,
-        (int) chunk,
+        (int) chunk, ahead,
         millis(conf, CALL_TIMEOUT, CALL_TIMEOUT_DEFAULT_MS),
         (int) millis(conf, CONNECT_TIMEOUT, CONNECT_TIMEOUT_DEFAULT_MS), page,
         millis(conf, FAILOVER_TIMEOUT, FAILOVER_TIMEOUT_DEFAULT_MS));

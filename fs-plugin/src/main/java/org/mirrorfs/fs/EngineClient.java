@@ -171,10 +171,68 @@ final class EngineClient implements Closeable {
 
   /** As {@link #call}, and says which connection answered. */
   Answer callAndConnection(CallFactory factory, String action) throws IOException {
+    return answer(factory.make(nextCallId()), action, connection, null);
+  }
+
+  /**
+   * Sends a call and returns at once; {@link Pending#await} waits for its reply as
+   * {@link #call} would, resending it after a failover. Lets a reader keep requests in flight.
+   */
+  Pending callLater(CallFactory factory, String action) {
     Call call = factory.make(nextCallId());
     EngineConnection c = connection;
+    return new Pending(call, action, c,
+        c != null && c.isOpen() ? c.call(call) : null);
+  }
+
+  /** A call sent ahead of need. Await it once, or discard it. */
+  final class Pending {
+    private final Call call;
+    private final String action;
+    private final EngineConnection sentOn;
+    private final CompletableFuture<Response> future;
+
+    private Pending(Call call, String action, EngineConnection sentOn,
+        CompletableFuture<Response> future) {
+      this.call = call;
+      this.action = action;
+      this.sentOn = sentOn;
+      this.future = future;
+    }
+
+    /** The reply, as {@link #call} returns it. */
+    Response await() throws IOException {
+      IOException lost = null;
+      if (future != null) {
+        try {
+          return checked(sentOn, waitFor(sentOn, future, action), action);
+        } catch (ConnectionLost e) {
+          lost = e;
+        }
+      }
+      return answer(call, action, sentOn, lost).response();
+    }
+
+    /** Not wanted after all: its payload is released whenever it comes. */
+    void discard() {
+      if (future != null) {
+        future.whenComplete((r, e) -> {
+          if (r != null && r.payload() != null) {
+            r.payload().release();
+          }
+        });
+      }
+    }
+  }
+
+  /**
+   * Sends {@code call} on {@code c} (reconnecting first if it is missing, closed or
+   * {@code lost} says it failed) and resends it to the primary after failovers, until
+   * {@link ClientSettings#failoverTimeoutMillis()} after the first failure.
+   */
+  private Answer answer(Call call, String action, EngineConnection c, IOException lost)
+      throws IOException {
     long deadline = 0;
-    IOException lost = null;
     while (true) {
       if (c == null || !c.isOpen() || lost != null) {
         if (deadline == 0) {
@@ -206,10 +264,13 @@ final class EngineClient implements Closeable {
    * same call elsewhere); an engine's other errors become the matching exceptions.
    */
   Response callOnce(EngineConnection c, Call call, String action) throws IOException {
-    CompletableFuture<Response> future = c.call(call);
-    Response response;
+    return checked(c, waitFor(c, c.call(call), action), action);
+  }
+
+  private Response waitFor(EngineConnection c, CompletableFuture<Response> future,
+      String action) throws IOException {
     try {
-      response = future.get(settings.callTimeoutMillis(), TimeUnit.MILLISECONDS);
+      return future.get(settings.callTimeoutMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       future.cancel(false);
@@ -222,6 +283,11 @@ final class EngineClient implements Closeable {
       throw new IOException(action + ": no answer from the primary engine within "
           + settings.callTimeoutMillis() + " ms");
     }
+  }
+
+  /** The reply itself, or the exception its error stands for. */
+  private static Response checked(EngineConnection c, Response response, String action)
+      throws IOException {
     Reply reply = response.reply();
     if (reply instanceof ErrorReply err) {
       if (response.payload() != null) {

@@ -117,7 +117,7 @@ public class MirrorFileSystem extends FileSystem
         throw new FileNotFoundException("open " + f + ": is a directory");
       }
       return new FSDataInputStream(new MirrorInputStream(client, pathOf(f),
-          settings.readChunk(), st.getLen(), iostats, statistics));
+          settings.readChunk(), settings.readAhead(), st.getLen(), iostats, statistics));
     });
   }
 

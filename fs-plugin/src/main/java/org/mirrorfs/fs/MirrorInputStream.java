@@ -5,6 +5,7 @@ import static org.apache.hadoop.fs.statistics.StreamStatisticNames.*;
 import io.netty.buffer.ByteBuf;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import org.apache.hadoop.fs.CanUnbuffer;
 import org.apache.hadoop.fs.FSExceptionMessages;
@@ -26,12 +27,20 @@ import org.mirrorfs.protocol.message.ClientMessages.ReadRequest;
  * Its IOStatistics count the bytes returned to the caller ({@code stream_read_bytes}) apart from
  * the bytes fetched from the primary ({@code stream_read_total_bytes}); they are added to the
  * file system's when the stream closes.
+ *
+ * <p>A reader that goes on where its last chunk ended keeps up to {@code ahead} more chunks
+ * asked for ({@code mirror.client.read.ahead}), so the primary reads them from its cache or
+ * store while the caller consumes this one. A seek elsewhere drops them; they are asked for
+ * again once the reader is sequential again.
  */
 final class MirrorInputStream extends FSInputStream
     implements CanUnbuffer, StreamCapabilities, IOStatisticsSource {
   private final EngineClient client;
   private final String path;
   private final int chunk;
+  private final int ahead;
+  /** Chunks asked for ahead of the reader, contiguous, in offset order. */
+  private final ArrayDeque<AskedChunk> asked = new ArrayDeque<>();
   private final IOStatisticsStore stats = ClientStatistics.forInputStream();
   private final IOStatisticsAggregator closeAggregator;
   private final FileSystem.Statistics fsStatistics;
@@ -42,13 +51,17 @@ final class MirrorInputStream extends FSInputStream
   private long knownLength;
   private boolean closed;
 
-  MirrorInputStream(EngineClient client, String path, int chunk, long length,
+  /** A read request sent before the reader needed it. */
+  private record AskedChunk(long offset, EngineClient.Pending reply) {}
+
+  MirrorInputStream(EngineClient client, String path, int chunk, int ahead, long length,
       IOStatisticsAggregator closeAggregator, FileSystem.Statistics fsStatistics) {
     this.client = client;
     this.closeAggregator = closeAggregator;
     this.fsStatistics = fsStatistics;
     this.path = path;
     this.chunk = chunk;
+    this.ahead = ahead;
     this.knownLength = length;
   }
 
@@ -95,17 +108,60 @@ final class MirrorInputStream extends FSInputStream
     if (buffer.length < chunk) {
       buffer = new byte[chunk];
     }
+    boolean sequential = bufferLength == 0 ? bufferStart == 0 && at == 0
+        : at == bufferStart + bufferLength;
+    AskedChunk next = asked.peekFirst();
+    if (next != null && next.offset() != at) {
+      dropAsked();
+      next = null;
+    }
     bufferStart = at;
-    bufferLength = fetch(at, buffer, 0, chunk);
+    bufferLength = 0;
+    if (next != null) {
+      asked.removeFirst();
+      bufferLength = take(next.reply(), buffer, 0);
+    } else {
+      bufferLength = fetch(at, buffer, 0, chunk);
+    }
+    if (sequential && bufferLength > 0) {
+      askAhead(at + bufferLength);
+    }
+  }
+
+  /** Keeps {@code ahead} chunks asked for from {@code from} on, below the known length. */
+  private void askAhead(long from) {
+    AskedChunk last = asked.peekLast();
+    long offset = last == null ? from : last.offset() + chunk;
+    while (asked.size() < ahead && offset < knownLength) {
+      long at = offset;
+      asked.addLast(new AskedChunk(at, client.callLater(
+          id -> new ReadRequest(id, path, at, chunk), "read " + path)));
+      stats.incrementCounter(STREAM_READ_PREFETCH_OPERATIONS);
+      offset += chunk;
+    }
+  }
+
+  /** Chunks asked for ahead are not wanted (a seek elsewhere, unbuffer, close). */
+  private void dropAsked() {
+    AskedChunk a;
+    while ((a = asked.pollFirst()) != null) {
+      a.reply().discard();
+      stats.incrementCounter(MirrorStatisticNames.STREAM_READ_PREFETCH_DISCARDED);
+    }
   }
 
   /** One read call; returns the bytes copied into {@code dest} (0 at end of file). */
   private int fetch(long at, byte[] dest, int off, int len) throws IOException {
+    return take(client.callLater(id -> new ReadRequest(id, path, at, len), "read " + path),
+        dest, off);
+  }
+
+  /** Waits for a read call's reply and copies its bytes into {@code dest}. */
+  private int take(EngineClient.Pending pending, byte[] dest, int off) throws IOException {
     Response r;
     try {
       r = IOStatisticsBinding.trackDuration(stats,
-          MirrorStatisticNames.STREAM_READ_ENGINE_REQUEST,
-          () -> client.call(id -> new ReadRequest(id, path, at, len), "read " + path));
+          MirrorStatisticNames.STREAM_READ_ENGINE_REQUEST, pending::await);
     } catch (IOException e) {
       stats.incrementCounter(STREAM_READ_EXCEPTIONS);
       throw e;
@@ -134,13 +190,33 @@ final class MirrorInputStream extends FSInputStream
       return 0;
     }
     stats.incrementCounter(STREAM_READ_OPERATIONS);
+    // A read of several chunks keeps up to 1 + ahead of them in flight.
+    ArrayDeque<AskedChunk> inFlight = new ArrayDeque<>();
     int total = 0;
-    while (total < len) {
-      int n = fetch(position + total, b, off + total, Math.min(chunk, len - total));
-      if (n == 0) {
-        break;
+    try {
+      while (total < len) {
+        long sent = inFlight.isEmpty() ? total : inFlight.peekLast().offset() + chunk;
+        while (sent < len && inFlight.size() <= ahead) {
+          long at = position + sent;
+          int n = (int) Math.min(chunk, len - sent);
+          inFlight.addLast(new AskedChunk(sent, client.callLater(
+              id -> new ReadRequest(id, path, at, n), "read " + path)));
+          sent += n;
+        }
+        int asked = (int) Math.min(chunk, len - total);
+        int n = take(inFlight.removeFirst().reply(), b, off + total);
+        total += n;
+        if (n == 0) {
+          break;
+        }
+        if (n < asked) {
+          // Short of what was asked: the chunks behind it start at the wrong place.
+          inFlight.forEach(a -> a.reply().discard());
+          inFlight.clear();
+        }
       }
-      total += n;
+    } finally {
+      inFlight.forEach(a -> a.reply().discard());
     }
     if (total == 0) {
       return -1;
@@ -192,6 +268,7 @@ final class MirrorInputStream extends FSInputStream
   @Override
   public synchronized void unbuffer() {
     stats.incrementCounter(STREAM_READ_UNBUFFERED);
+    dropAsked();
     buffer = new byte[0];
     bufferLength = 0;
   }
@@ -221,6 +298,7 @@ final class MirrorInputStream extends FSInputStream
       return;
     }
     closed = true;
+    dropAsked();
     buffer = new byte[0];
     stats.incrementCounter(STREAM_READ_CLOSE_OPERATIONS);
     closeAggregator.aggregate(stats);

@@ -27,4 +27,10 @@ public final class MirrorStatisticNames {
 
   /** Count and duration of the read requests an input stream sent to the primary: {@value}. */
   public static final String STREAM_READ_ENGINE_REQUEST = "stream_read_engine_request";
+
+  /**
+   * Count of chunks an input stream had asked for ahead and then did not use (a seek
+   * elsewhere, unbuffer or close): {@value}.
+   */
+  public static final String STREAM_READ_PREFETCH_DISCARDED = "stream_read_prefetch_discarded";
 }

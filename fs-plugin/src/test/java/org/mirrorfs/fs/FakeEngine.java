@@ -45,6 +45,8 @@ final class FakeEngine implements Closeable {
   /** (client id, call id) of every mutation received, in order, resends included. */
   final List<String> mutations = new CopyOnWriteArrayList<>();
   final AtomicInteger reopens = new AtomicInteger();
+  /** Offset of every read request received, in order. */
+  final List<Long> readOffsets = new CopyOnWriteArrayList<>();
   volatile boolean holdAcks;
   volatile boolean deposeAtNextPacket;
   volatile boolean cutAtNextMkdirs;
@@ -171,6 +173,7 @@ final class FakeEngine implements Closeable {
               : new StatusReply(r.callId(), new org.mirrorfs.protocol.message.FileInfo(r.path(),
                   false, lengths.get(id), 0, 0, (short) 0644, "u", "g", 1 << 20, (short) 1));
         } else if (m instanceof ReadRequest r) {
+          readOffsets.add(r.offset());
           long id = paths.get(r.path());
           int length = lengths.get(id);
           int from = (int) Math.min(r.offset(), length);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 
-/** The failover timeout: a default, Hadoop's duration suffixes, and clear refusals. */
+/** The failover timeout and read-ahead: defaults, Hadoop's duration suffixes, clear refusals. */
 class TestClientSettings {
 
   @Test
@@ -35,5 +35,19 @@ class TestClientSettings {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(ClientConfigKeys.FAILOVER_TIMEOUT)
         .hasMessageContaining("not a time duration").hasMessageContaining("soon");
+  }
+
+  @Test
+  void readAheadDefaultsToTwoChunksAndRefusesWhatIsNotACount() {
+    Configuration conf = new Configuration(false);
+    assertThat(ClientSettings.from(conf, "c").readAhead()).isEqualTo(2);
+    conf.setInt(ClientConfigKeys.READ_AHEAD, 0);
+    assertThat(ClientSettings.from(conf, "c").readAhead()).isZero();
+    for (String bad : new String[] {"-1", "65", "lots"}) {
+      conf.set(ClientConfigKeys.READ_AHEAD, bad);
+      assertThatThrownBy(() -> ClientSettings.from(conf, "c"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(ClientConfigKeys.READ_AHEAD).hasMessageContaining(bad);
+    }
   }
 }
