@@ -11,8 +11,8 @@ record BenchSizes(long flushBytes, long streamBytes, int concurrentWriters,
   /**
    * The issue's workload sizes (256 MiB, 1 GiB, 8 x 32 MiB, 5,000 files) with a 1 GiB cache
    * per engine, which the W1 and W3 bursts fit in; W5 is four times the cache, 4 GiB. W2's
-   * stream is the cache's size, so it crosses the background-destage point (half the cache)
-   * halfway and shares the cores with destage from there. A 2 GiB cache kept W2 clear of it
+   * stream is the cache's size, so it crosses the background-destage mark (80% of the cache)
+   * and shares the cores with destage from there. A 2 GiB cache kept W2 clear of it
    * (0.62-0.78x the relay) but cost W5 more (0.51-0.64x the stores, from 0.79), with more
    * engine CPU per GiB; see benchmark-notes.md.
    */

@@ -84,9 +84,19 @@ public final class EngineConfigKeys {
   /** ... or once the oldest of them is this old, however busy the writer ... */
   public static final String DESTAGE_MAX_AGE = "mirror.destage.max.age";
   public static final long DESTAGE_MAX_AGE_DEFAULT_MS = 5_000;
-  /** ... or at once, every file's, while the cache is at least this fraction of its capacity. */
+  /**
+   * ... or at once, every file's, once the cache holds this fraction of its capacity (the high
+   * watermark) ...
+   */
   public static final String DESTAGE_BACKGROUND_FILL = "mirror.destage.background.fill";
-  public static final double DESTAGE_BACKGROUND_FILL_DEFAULT = 0.5;
+  public static final double DESTAGE_BACKGROUND_FILL_DEFAULT = 0.8;
+  /**
+   * ... and from then on until it holds no more than this fraction (the low watermark; by
+   * default three quarters of the high one), so destage does not start and stop with every
+   * batch around one mark.
+   */
+  public static final String DESTAGE_BACKGROUND_LOW_FILL = "mirror.destage.background.fill.low";
+  public static final double DESTAGE_BACKGROUND_LOW_FILL_SHARE = 0.75;
   /** Removed (gathering by size); an engine given it refuses to start and says what replaced it. */
   public static final String DESTAGE_MIN_BYTES_REMOVED = "mirror.destage.min.bytes";
 

@@ -40,6 +40,7 @@ public record EngineSettings(
     long destageDelayMillis,
     long destageMaxAgeMillis,
     double destageBackgroundFill,
+    double destageBackgroundLowFill,
     long peerConnectTimeoutMillis,
     long peerRetryIntervalMillis,
     long leaseTimeoutMillis,
@@ -138,7 +139,7 @@ public record EngineSettings(
         nonNegative(conf, DESTAGE_DELAY, millisValue(conf, DESTAGE_DELAY,
             DESTAGE_DELAY_DEFAULT_MS), site),
         positiveMillis(conf, DESTAGE_MAX_AGE, DESTAGE_MAX_AGE_DEFAULT_MS),
-        backgroundFill(conf, site),
+        backgroundFill(conf, site), backgroundLowFill(conf, site),
         positiveMillis(conf, PEER_CONNECT_TIMEOUT, PEER_CONNECT_TIMEOUT_DEFAULT_MS),
         positiveMillis(conf, PEER_RETRY_INTERVAL, PEER_RETRY_INTERVAL_DEFAULT_MS),
         positiveMillis(conf, LEASE_TIMEOUT, LEASE_TIMEOUT_DEFAULT_MS),
@@ -173,18 +174,35 @@ public record EngineSettings(
   }
 
   private static double backgroundFill(Configuration conf, String site) {
-    String raw = conf.getTrimmed(DESTAGE_BACKGROUND_FILL);
-    double fill;
+    return fraction(conf, DESTAGE_BACKGROUND_FILL, DESTAGE_BACKGROUND_FILL_DEFAULT, site);
+  }
+
+  private static double backgroundLowFill(Configuration conf, String site) {
+    double high = backgroundFill(conf, site);
+    double low = fraction(conf, DESTAGE_BACKGROUND_LOW_FILL,
+        high * DESTAGE_BACKGROUND_LOW_FILL_SHARE, site);
+    if (low > high) {
+      throw new IllegalArgumentException(DESTAGE_BACKGROUND_LOW_FILL + " (" + low
+          + ") must not exceed " + DESTAGE_BACKGROUND_FILL + " (" + high + ") at site " + site);
+    }
+    return low;
+  }
+
+  /** A fraction in (0, 1]; {@code defaultValue} when the key is not set. */
+  private static double fraction(Configuration conf, String key, double defaultValue,
+      String site) {
+    String raw = conf.getTrimmed(key);
+    double value;
     try {
-      fill = raw == null ? DESTAGE_BACKGROUND_FILL_DEFAULT : Double.parseDouble(raw);
+      value = raw == null ? defaultValue : Double.parseDouble(raw);
     } catch (NumberFormatException e) {
-      fill = Double.NaN;
+      value = Double.NaN;
     }
-    if (!(fill > 0 && fill <= 1)) {
-      throw new IllegalArgumentException(DESTAGE_BACKGROUND_FILL + " must be a fraction in "
-          + "(0, 1], was '" + raw + "' at site " + site);
+    if (!(value > 0 && value <= 1)) {
+      throw new IllegalArgumentException(key + " must be a fraction in (0, 1], was '" + raw
+          + "' at site " + site);
     }
-    return fill;
+    return value;
   }
 
   private static int metricsPort(Configuration conf, String site) {

@@ -272,7 +272,8 @@ public final class MirrorEngine implements Closeable {
         settings.destageBatchBytes(), settings.destageRetryInitialMillis(),
         settings.destageRetryMaxMillis(), settings.site(),
         new Destager.Gathering(settings.destageDelayMillis(), settings.destageMaxAgeMillis(),
-            () -> cache.used() >= (long) (cache.capacity() * settings.destageBackgroundFill())));
+            new org.mirrorfs.engine.destage.FillWatermarks(cache::used, cache.capacity(),
+                settings.destageBackgroundFill(), settings.destageBackgroundLowFill())));
   }
 
   /**

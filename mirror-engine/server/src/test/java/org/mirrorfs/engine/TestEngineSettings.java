@@ -1,6 +1,7 @@
 package org.mirrorfs.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
@@ -58,7 +59,8 @@ class TestEngineSettings {
     assertThat(s.destageRetryMaxMillis()).isEqualTo(5_000L);
     assertThat(s.destageDelayMillis()).isEqualTo(500L);
     assertThat(s.destageMaxAgeMillis()).isEqualTo(5_000L);
-    assertThat(s.destageBackgroundFill()).isEqualTo(0.5);
+    assertThat(s.destageBackgroundFill()).isEqualTo(0.8);
+    assertThat(s.destageBackgroundLowFill()).isEqualTo(0.6, within(1e-9));
     assertThat(s.cachePreallocate()).isTrue();
     assertThat(s.peerConnectTimeoutMillis()).isEqualTo(5_000L);
     assertThat(s.peerRetryIntervalMillis()).isEqualTo(250L);
@@ -200,10 +202,17 @@ class TestEngineSettings {
     EngineSettings s = EngineSettings.from(conf, "a");
     assertThat(s.destageMaxAgeMillis()).isEqualTo(30_000L);
     assertThat(s.destageBackgroundFill()).isEqualTo(0.75);
+    assertThat(s.destageBackgroundLowFill()).isEqualTo(0.5625, within(1e-9));
+    conf.set("mirror.destage.background.fill.low", "0.3");
+    assertThat(EngineSettings.from(conf, "a").destageBackgroundLowFill()).isEqualTo(0.3);
+    conf.unset("mirror.destage.background.fill.low");
     assertThat(s.cachePreallocate()).isFalse();
     assertRefused("mirror.destage.background.fill", "0");
     assertRefused("mirror.destage.background.fill", "1.5");
     assertRefused("mirror.destage.background.fill", "half");
+    assertRefused("mirror.destage.background.fill.low", "0");
+    assertRefused("mirror.destage.background.fill.low", "0.9");
+    assertRefused("mirror.destage.background.fill.low", "most");
     assertRefused("mirror.destage.max.age", "0");
     assertRefused("mirror.cache.preallocate", "yes");
     // A key that no longer exists is refused, not silently ignored.
