@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.PathIsDirectoryException;
+import org.apache.hadoop.fs.StreamCapabilities;
 import org.mirrorfs.engine.cache.CachedFile;
 import org.mirrorfs.engine.cache.Extent;
 import org.mirrorfs.engine.cache.FileTable;
@@ -161,12 +162,21 @@ public final class ReadService implements java.io.Closeable {
     try {
       long fileLength = reader.length();
       int n = (int) Math.max(0, Math.min(length, fileLength - offset));
-      ByteBuf out = PooledByteBufAllocator.DEFAULT.heapBuffer(n);
+      FSDataInputStream in = reader.in();
+      // Into direct memory where the store can (HDFS): the reply then goes to the socket
+      // without the JDK's copy of a heap buffer into a direct one.
+      boolean direct = n > 0 && in.hasCapability(StreamCapabilities.PREADBYTEBUFFER);
+      ByteBuf out = direct ? PooledByteBufAllocator.DEFAULT.directBuffer(n)
+          : PooledByteBufAllocator.DEFAULT.heapBuffer(n);
       if (n == 0) {
         return new ReadResult(fileLength, out);
       }
       try {
-        reader.in().readFully(offset, out.array(), out.arrayOffset(), n);
+        if (direct) {
+          in.readFully(offset, out.nioBuffer(0, n));
+        } else {
+          in.readFully(offset, out.array(), out.arrayOffset(), n);
+        }
         out.writerIndex(n);
         return new ReadResult(fileLength, out);
       } catch (IOException | RuntimeException e) {
