@@ -97,6 +97,13 @@ public final class EngineConfigKeys {
    */
   public static final String DESTAGE_BACKGROUND_LOW_FILL = "mirror.destage.background.fill.low";
   public static final double DESTAGE_BACKGROUND_LOW_FILL_SHARE = 0.75;
+  /**
+   * Store files the primary keeps open for reads of files nobody writes; the least recently
+   * read closes first.
+   */
+  public static final String READ_OPEN_STREAMS = "mirror.read.open.streams";
+  public static final int READ_OPEN_STREAMS_DEFAULT = 64;
+
   /** Removed (gathering by size); an engine given it refuses to start and says what replaced it. */
   public static final String DESTAGE_MIN_BYTES_REMOVED = "mirror.destage.min.bytes";
 

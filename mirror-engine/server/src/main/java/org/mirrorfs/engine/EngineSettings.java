@@ -41,6 +41,7 @@ public record EngineSettings(
     long destageMaxAgeMillis,
     double destageBackgroundFill,
     double destageBackgroundLowFill,
+    int readOpenStreams,
     long peerConnectTimeoutMillis,
     long peerRetryIntervalMillis,
     long leaseTimeoutMillis,
@@ -118,6 +119,11 @@ public record EngineSettings(
     if (threads < 1 || threads > 256) {
       throw new IllegalArgumentException(DESTAGE_THREADS + " must be in [1, 256], was " + threads);
     }
+    int openStreams = intValue(conf, READ_OPEN_STREAMS, READ_OPEN_STREAMS_DEFAULT);
+    if (openStreams < 1 || openStreams > 65536) {
+      throw new IllegalArgumentException(READ_OPEN_STREAMS + " must be in [1, 65536], was "
+          + openStreams + " at site " + site);
+    }
     long batch = bytesValue(conf, DESTAGE_BATCH, DESTAGE_BATCH_DEFAULT);
     if (batch < 4096) {
       throw new IllegalArgumentException(DESTAGE_BATCH + " must be at least 4096, was " + batch);
@@ -139,7 +145,7 @@ public record EngineSettings(
         nonNegative(conf, DESTAGE_DELAY, millisValue(conf, DESTAGE_DELAY,
             DESTAGE_DELAY_DEFAULT_MS), site),
         positiveMillis(conf, DESTAGE_MAX_AGE, DESTAGE_MAX_AGE_DEFAULT_MS),
-        backgroundFill(conf, site), backgroundLowFill(conf, site),
+        backgroundFill(conf, site), backgroundLowFill(conf, site), openStreams,
         positiveMillis(conf, PEER_CONNECT_TIMEOUT, PEER_CONNECT_TIMEOUT_DEFAULT_MS),
         positiveMillis(conf, PEER_RETRY_INTERVAL, PEER_RETRY_INTERVAL_DEFAULT_MS),
         positiveMillis(conf, LEASE_TIMEOUT, LEASE_TIMEOUT_DEFAULT_MS),

@@ -61,6 +61,7 @@ class TestEngineSettings {
     assertThat(s.destageMaxAgeMillis()).isEqualTo(5_000L);
     assertThat(s.destageBackgroundFill()).isEqualTo(0.8);
     assertThat(s.destageBackgroundLowFill()).isEqualTo(0.6, within(1e-9));
+    assertThat(s.readOpenStreams()).isEqualTo(64);
     assertThat(s.cachePreallocate()).isTrue();
     assertThat(s.peerConnectTimeoutMillis()).isEqualTo(5_000L);
     assertThat(s.peerRetryIntervalMillis()).isEqualTo(250L);
@@ -213,6 +214,8 @@ class TestEngineSettings {
     assertRefused("mirror.destage.background.fill.low", "0");
     assertRefused("mirror.destage.background.fill.low", "0.9");
     assertRefused("mirror.destage.background.fill.low", "most");
+    assertRefused("mirror.read.open.streams", "0");
+    assertRefused("mirror.read.open.streams", "many");
     assertRefused("mirror.destage.max.age", "0");
     assertRefused("mirror.cache.preallocate", "yes");
     // A key that no longer exists is refused, not silently ignored.

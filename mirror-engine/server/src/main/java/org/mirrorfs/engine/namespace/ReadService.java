@@ -30,10 +30,11 @@ public final class ReadService implements java.io.Closeable {
   private final FileTable table;
   private final StoreReaders readers;
 
-  public ReadService(BackingStore store, FileTable table) {
+  /** @param openStreams store files kept open for reads ({@code mirror.read.open.streams}) */
+  public ReadService(BackingStore store, FileTable table, int openStreams) {
     this.store = store;
     this.table = table;
-    this.readers = new StoreReaders(store, table::version);
+    this.readers = new StoreReaders(store, table::version, openStreams);
   }
 
   public FileInfo status(String rawPath) throws IOException {

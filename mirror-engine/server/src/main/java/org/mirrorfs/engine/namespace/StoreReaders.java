@@ -25,8 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StoreReaders implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(StoreReaders.class);
-  /** Open streams kept at most; the least recently read closes first. */
-  static final int CAPACITY = 64;
 
   /** One open store file. Fields other than the stream are guarded by the StoreReaders. */
   static final class Reader {
@@ -54,13 +52,16 @@ final class StoreReaders implements Closeable {
 
   private final BackingStore store;
   private final LongSupplier version;
+  /** Open streams kept at most; the least recently read closes first. */
+  private final int capacity;
   private final LinkedHashMap<String, Reader> open = new LinkedHashMap<>(16, 0.75f, true);
   private boolean closed;
 
   /** {@code version} grows with every change to the namespace or to the store's files. */
-  StoreReaders(BackingStore store, LongSupplier version) {
+  StoreReaders(BackingStore store, LongSupplier version, int capacity) {
     this.store = store;
     this.version = version;
+    this.capacity = capacity;
   }
 
   /**
@@ -100,7 +101,7 @@ final class StoreReaders implements Closeable {
         retire(previous);
       }
       Iterator<Map.Entry<String, Reader>> eldest = open.entrySet().iterator();
-      while (open.size() > CAPACITY && eldest.hasNext()) {
+      while (open.size() > capacity && eldest.hasNext()) {
         Reader victim = eldest.next().getValue();
         eldest.remove();
         retire(victim);

@@ -112,7 +112,7 @@ public final class PrimaryRole {
       t.setDaemon(true);
       return t;
     });
-    reads = new ReadService(core.store(), core.table());
+    reads = new ReadService(core.store(), core.table(), settings.readOpenStreams());
     startIntentClearing();
     startLeaseKeeping();
     startLeaseMonitor(namespace, serving);

@@ -21,6 +21,8 @@ class TestStoreReaders {
   @TempDir
   java.nio.file.Path dir;
 
+  private static final int CAPACITY = 8;
+
   private BackingStore store;
   private final AtomicLong version = new AtomicLong();
   private StoreReaders readers;
@@ -28,7 +30,7 @@ class TestStoreReaders {
   @BeforeEach
   void open() throws Exception {
     store = BackingStore.open(dir.toUri(), new Configuration(false), "test");
-    readers = new StoreReaders(store, version::get);
+    readers = new StoreReaders(store, version::get, CAPACITY);
   }
 
   @AfterEach
@@ -102,11 +104,11 @@ class TestStoreReaders {
 
   @Test
   void theLeastRecentlyReadCloseBeyondCapacity() throws Exception {
-    for (int i = 0; i <= StoreReaders.CAPACITY; i++) {
+    for (int i = 0; i <= CAPACITY; i++) {
       write("/f" + i, 10, i);
       read("/f" + i, 0, 1);
     }
-    assertThat(readers.openCount()).isEqualTo(StoreReaders.CAPACITY);
+    assertThat(readers.openCount()).isEqualTo(CAPACITY);
     assertThat(read("/f0", 0, 1)).containsExactly(0);
   }
 
