@@ -119,6 +119,7 @@ public record EngineSettings(
     if (threads < 1 || threads > 256) {
       throw new IllegalArgumentException(DESTAGE_THREADS + " must be in [1, 256], was " + threads);
     }
+    double highFill = backgroundFill(conf, site);
     int openStreams = intValue(conf, READ_OPEN_STREAMS, READ_OPEN_STREAMS_DEFAULT);
     if (openStreams < 1 || openStreams > 65536) {
       throw new IllegalArgumentException(READ_OPEN_STREAMS + " must be in [1, 65536], was "
@@ -145,7 +146,7 @@ public record EngineSettings(
         nonNegative(conf, DESTAGE_DELAY, millisValue(conf, DESTAGE_DELAY,
             DESTAGE_DELAY_DEFAULT_MS), site),
         positiveMillis(conf, DESTAGE_MAX_AGE, DESTAGE_MAX_AGE_DEFAULT_MS),
-        backgroundFill(conf, site), backgroundLowFill(conf, site), openStreams,
+        highFill, backgroundLowFill(conf, highFill, site), openStreams,
         positiveMillis(conf, PEER_CONNECT_TIMEOUT, PEER_CONNECT_TIMEOUT_DEFAULT_MS),
         positiveMillis(conf, PEER_RETRY_INTERVAL, PEER_RETRY_INTERVAL_DEFAULT_MS),
         positiveMillis(conf, LEASE_TIMEOUT, LEASE_TIMEOUT_DEFAULT_MS),
@@ -183,8 +184,7 @@ public record EngineSettings(
     return fraction(conf, DESTAGE_BACKGROUND_FILL, DESTAGE_BACKGROUND_FILL_DEFAULT, site);
   }
 
-  private static double backgroundLowFill(Configuration conf, String site) {
-    double high = backgroundFill(conf, site);
+  private static double backgroundLowFill(Configuration conf, double high, String site) {
     double low = fraction(conf, DESTAGE_BACKGROUND_LOW_FILL,
         high * DESTAGE_BACKGROUND_LOW_FILL_SHARE, site);
     if (low > high) {

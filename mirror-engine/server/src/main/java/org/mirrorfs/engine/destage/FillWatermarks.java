@@ -31,17 +31,13 @@ public final class FillWatermarks implements BooleanSupplier {
 
   @Override
   public boolean getAsBoolean() {
+    // Asked for every packet: write the shared flag only when it changes.
     long now = used.getAsLong();
-    if (now >= high) {
-      draining = true;
-    } else if (now <= low) {
-      draining = false;
+    boolean was = draining;
+    boolean is = now >= high || (was && now > low);
+    if (is != was) {
+      draining = is;
     }
-    return draining;
-  }
-
-  /** Whether the last look found the cache between the marks on its way down. */
-  public boolean draining() {
-    return draining;
+    return is;
   }
 }
