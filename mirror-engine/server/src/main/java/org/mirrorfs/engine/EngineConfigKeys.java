@@ -98,6 +98,13 @@ public final class EngineConfigKeys {
   public static final String DESTAGE_BACKGROUND_LOW_FILL = "mirror.destage.background.fill.low";
   public static final double DESTAGE_BACKGROUND_LOW_FILL_SHARE = 0.75;
   /**
+   * Whether destage syncs one batch of a file while it writes the next, on stores that allow
+   * it (HDFS, local disks); false: write, sync, then write on. A batch counts as destaged
+   * only once its own sync has returned, either way.
+   */
+  public static final String DESTAGE_SYNC_OVERLAP = "mirror.destage.sync.overlap";
+  public static final boolean DESTAGE_SYNC_OVERLAP_DEFAULT = true;
+  /**
    * Store files the primary keeps open for reads of files nobody writes; the least recently
    * read closes first.
    */

@@ -273,7 +273,8 @@ public final class MirrorEngine implements Closeable {
         settings.destageRetryMaxMillis(), settings.site(),
         new Destager.Gathering(settings.destageDelayMillis(), settings.destageMaxAgeMillis(),
             new org.mirrorfs.engine.destage.FillWatermarks(cache::used, cache.capacity(),
-                settings.destageBackgroundFill(), settings.destageBackgroundLowFill())));
+                settings.destageBackgroundFill(), settings.destageBackgroundLowFill())),
+        settings.destageSyncOverlap());
   }
 
   /**

@@ -62,6 +62,7 @@ class TestEngineSettings {
     assertThat(s.destageBackgroundFill()).isEqualTo(0.8);
     assertThat(s.destageBackgroundLowFill()).isEqualTo(0.6, within(1e-9));
     assertThat(s.readOpenStreams()).isEqualTo(64);
+    assertThat(s.destageSyncOverlap()).isTrue();
     assertThat(s.cachePreallocate()).isTrue();
     assertThat(s.peerConnectTimeoutMillis()).isEqualTo(5_000L);
     assertThat(s.peerRetryIntervalMillis()).isEqualTo(250L);
@@ -200,7 +201,9 @@ class TestEngineSettings {
     conf.set("mirror.destage.max.age", "30s");
     conf.set("mirror.destage.background.fill", " 0.75 ");
     conf.set("mirror.cache.preallocate", "false");
+    conf.set("mirror.destage.sync.overlap", "false");
     EngineSettings s = EngineSettings.from(conf, "a");
+    assertThat(s.destageSyncOverlap()).isFalse();
     assertThat(s.destageMaxAgeMillis()).isEqualTo(30_000L);
     assertThat(s.destageBackgroundFill()).isEqualTo(0.75);
     assertThat(s.destageBackgroundLowFill()).isEqualTo(0.5625, within(1e-9));
@@ -218,6 +221,7 @@ class TestEngineSettings {
     assertRefused("mirror.read.open.streams", "many");
     assertRefused("mirror.destage.max.age", "0");
     assertRefused("mirror.cache.preallocate", "yes");
+    assertRefused("mirror.destage.sync.overlap", "sometimes");
     // A key that no longer exists is refused, not silently ignored.
     assertRefused("mirror.destage.min.bytes", "4m");
   }

@@ -419,15 +419,32 @@ public final class CachedFile {
   }
 
   /** The next run of undestaged extents, up to about {@code maxBytes}, each retained. */
-  public synchronized List<Extent> nextBatch(long maxBytes) {
+  public List<Extent> nextBatch(long maxBytes) {
+    return nextBatchAfter(Long.MIN_VALUE, maxBytes);
+  }
+
+  /**
+   * The next run of undestaged extents that end after {@code offset} (bytes below it are
+   * written to the store but not yet synced), up to about {@code maxBytes}, each retained.
+   */
+  public synchronized List<Extent> nextBatchAfter(long offset, long maxBytes) {
     List<Extent> batch = new ArrayList<>();
     long bytes = 0;
     for (Iterator<Extent> it = extents.iterator(); it.hasNext() && bytes < maxBytes; ) {
       Extent e = it.next();
+      if (e.end() <= offset) {
+        continue;
+      }
       batch.add(e.retain());
       bytes += e.length();
     }
     return batch;
+  }
+
+  /** Whether the cache holds bytes of this file at or after {@code offset}. */
+  public synchronized boolean cachedBeyond(long offset) {
+    Extent last = extents.peekLast();
+    return last != null && last.end() > offset;
   }
 
   /** What a reader needs: how far the store holds the file, and the cached extents after it. */

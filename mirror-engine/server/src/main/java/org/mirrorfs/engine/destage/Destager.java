@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves cached bytes to this site's backing store: one file at a time per worker, in offset
  * order, files in parallel. A pass writes a batch, makes it durable with hsync, and only then
- * counts it destaged and frees the cache. A failing store is retried with backoff; after a
- * failure the file is reopened (lease recovered) and continues at the store's length, so a
- * partly written batch is neither lost nor written twice.
+ * counts it destaged and frees the cache. Where the store allows it ({@link BatchSync}), the
+ * hsync of one batch runs while the worker writes the next. A failing store is retried with
+ * backoff; after a failure the file is reopened (lease recovered) and continues at the store's
+ * length, so a partly written batch is neither lost nor written twice.
  *
  * <p>Work that nobody waits for waits for its writer: a file is destaged once its writer has
  * paused for {@code mirror.destage.delay}, its oldest dirty byte is
@@ -39,6 +40,8 @@ public final class Destager {
   private final long retryMaxMillis;
   private final String site;
   private final java.util.List<Thread> workers = new java.util.ArrayList<>();
+  private final java.util.List<BatchSync> syncs = new java.util.ArrayList<>();
+  private final boolean syncBesideWrites;
   private final DestageQueue queue = new DestageQueue();
   private final AtomicInteger active = new AtomicInteger();
   private final java.util.Set<CachedFile> parked = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -69,7 +72,19 @@ public final class Destager {
   public Destager(BackingStore store, FaultPoints faults, DestageListener listener, int threads,
       long batchBytes, long retryInitialMillis, long retryMaxMillis, String site,
       Gathering gathering) {
+    this(store, faults, listener, threads, batchBytes, retryInitialMillis, retryMaxMillis, site,
+        gathering, true);
+  }
+
+  /**
+   * {@code syncBesideWrites}: sync a batch while the next is written, where the store allows
+   * it; false: always write, sync, then write on.
+   */
+  public Destager(BackingStore store, FaultPoints faults, DestageListener listener, int threads,
+      long batchBytes, long retryInitialMillis, long retryMaxMillis, String site,
+      Gathering gathering, boolean syncBesideWrites) {
     this.store = store;
+    this.syncBesideWrites = syncBesideWrites;
     this.faults = faults;
     this.listener = listener;
     this.batchBytes = batchBytes;
@@ -85,7 +100,9 @@ public final class Destager {
     this.timer.setDaemon(true);
     this.timer.start();
     for (int i = 1; i <= threads; i++) {
-      Thread t = new Thread(this::work, "destage-" + site + "-" + i);
+      BatchSync sync = new BatchSync(faults, site, "destage-sync-" + site + "-" + i);
+      syncs.add(sync);
+      Thread t = new Thread(() -> work(sync), "destage-" + site + "-" + i);
       t.setDaemon(true);
       workers.add(t);
       t.start();
@@ -170,7 +187,7 @@ public final class Destager {
     schedule(file);
   }
 
-  private void work() {
+  private void work(BatchSync sync) {
     while (!stopping) {
       CachedFile file;
       try {
@@ -181,14 +198,14 @@ public final class Destager {
       if (file == null) {
         return;
       }
-      run(file);
+      run(file, sync);
     }
   }
 
-  private void run(CachedFile file) {
+  private void run(CachedFile file, BatchSync sync) {
     boolean requeued = false;
     try {
-      if (drain(file)) {
+      if (drain(file, sync)) {
         queue.add(file);
         requeued = true;
       } else if (!stopping && file.unclaim()) {
@@ -215,60 +232,110 @@ public final class Destager {
   }
 
   /** Destages the file's cached bytes; true if it stopped early for a more pressing file. */
-  private boolean drain(CachedFile file) throws InterruptedIOException {
+  private boolean drain(CachedFile file, BatchSync sync) throws InterruptedIOException {
     long delay = retryInitialMillis;
     int failures = 0;
+    // The batch written before this one, its sync still running: at most one per file.
+    BatchSync.Pending pending = null;
     while (!stopping) {
       if (file.deleted()) {
+        settleQuietly(file, pending);
         closeQuietly(file);
         return false;
       }
-      List<Extent> batch = file.nextBatch(batchBytes);
-      if (batch.isEmpty()) {
-        if (file.closeDue()) {
-          closeStream(file);
-          applyPendingTimes(file);
-          listener.finished(file);
+      List<Extent> batch = file.nextBatchAfter(
+          pending == null ? Long.MIN_VALUE : pending.to(), batchBytes);
+      try {
+        if (batch.isEmpty()) {
+          if (pending != null) {
+            BatchSync.Pending last = pending;
+            pending = null;
+            settle(file, last);
+            // more may have arrived while it synced
+            continue;
+          }
+          if (file.closeDue()) {
+            closeStream(file);
+            applyPendingTimes(file);
+            listener.finished(file);
+          }
+          return false;
         }
-        return false;
-      } else {
-        try {
-          faults.hitIo(FaultPoints.DESTAGE_WRITE);
-          long from = batch.get(0).offset();
-          long to = writeBatch(file, batch);
-          file.markDestaged(to);
-          listener.destaged(file, from, to);
-          delay = retryInitialMillis;
-          failures = 0;
-          if (queue.betterWaiting(file)) {
-            return true;
+        faults.hitIo(FaultPoints.DESTAGE_WRITE);
+        long from = batch.get(0).offset();
+        FSDataOutputStream out = writeBatch(file, batch);
+        long to = batch.get(batch.size() - 1).end();
+        if (pending != null) {
+          BatchSync.Pending previous = pending;
+          pending = null;
+          settle(file, previous);
+        }
+        // Sync beside the next write only when there is a next write: a lone batch (an
+        // hsync or a destage-mode write waiting for it) syncs at once, with no hand-off.
+        if (syncBesideWrites && file.cachedBeyond(to) && store.syncBesideWrites(out)) {
+          pending = sync.start(out, from, to);
+        } else {
+          sync.sync(out, to);
+          settled(file, from, to);
+        }
+        delay = retryInitialMillis;
+        failures = 0;
+        if (queue.betterWaiting(file)) {
+          if (pending != null) {
+            BatchSync.Pending last = pending;
+            pending = null;
+            settle(file, last);
           }
-          continue;
-        } catch (IOException e) {
-          if (file.deleted()) {
-            closeQuietly(file);
-            return false;
-          }
-          failures++;
-          if (failures == 1 || failures % 20 == 0) {
-            LOG.warn("Site {}: destage of {} (id {}) failed (attempt {}), retrying in {} ms: {}",
-                site, file.storePath(), file.id(), failures, delay, e.toString());
-          }
+          return true;
+        }
+        continue;
+      } catch (IOException e) {
+        // A batch whose sync did succeed is durable and counts, whatever failed after it.
+        settleQuietly(file, pending);
+        pending = null;
+        if (file.deleted()) {
           closeQuietly(file);
-        } finally {
-          for (Extent x : batch) {
-            x.release();
-          }
+          return false;
+        }
+        failures++;
+        if (failures == 1 || failures % 20 == 0) {
+          LOG.warn("Site {}: destage of {} (id {}) failed (attempt {}), retrying in {} ms: {}",
+              site, file.storePath(), file.id(), failures, delay, e.toString());
+        }
+        closeQuietly(file);
+      } finally {
+        for (Extent x : batch) {
+          x.release();
         }
       }
       sleep(delay);
       delay = Math.min(retryMaxMillis, delay * 2);
     }
+    settleQuietly(file, pending);
     return false;
   }
 
-  /** Writes the batch and hsyncs it; returns the file offset now durable. */
-  private long writeBatch(CachedFile file, List<Extent> batch) throws IOException {
+  /** Waits for a batch's sync; once it returned, the batch counts as destaged. */
+  private void settle(CachedFile file, BatchSync.Pending pending) throws IOException {
+    pending.await();
+    settled(file, pending.from(), pending.to());
+  }
+
+  /** {@link #settle} for a stream about to be dropped: a failed sync only means a rewrite. */
+  private void settleQuietly(CachedFile file, BatchSync.Pending pending)
+      throws InterruptedIOException {
+    if (pending != null && pending.awaitQuietly()) {
+      settled(file, pending.from(), pending.to());
+    }
+  }
+
+  private void settled(CachedFile file, long from, long to) {
+    file.markDestaged(to);
+    listener.destaged(file, from, to);
+  }
+
+  /** Writes the batch to the file's store stream (opened again if it broke) and returns it. */
+  private FSDataOutputStream writeBatch(CachedFile file, List<Extent> batch) throws IOException {
     FSDataOutputStream out = file.out();
     long start = batch.get(0).offset();
     if (out == null) {
@@ -286,17 +353,14 @@ public final class Destager {
     // The store may already hold bytes the cache still has (written before a crash or a broken
     // stream, resent by a resync): they are skipped, in this batch and in later ones.
     long skipBelow = Math.max(start, file.storeHolds());
-    long end = start;
     for (Extent x : batch) {
-      end = x.end();
       if (x.end() <= skipBelow) {
         continue;
       }
       int skip = (int) Math.max(0, skipBelow - x.offset());
       copyOut(x, skip, out);
     }
-    out.hsync();
-    return end;
+    return out;
   }
 
   /** Per worker: the store streams take arrays, the cache holds direct memory. */
@@ -398,12 +462,15 @@ public final class Destager {
     for (Thread t : workers) {
       t.interrupt();
     }
-    for (Thread t : workers) {
-      try {
+    try {
+      for (Thread t : workers) {
         t.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      for (BatchSync sync : syncs) {
+        sync.close();
       }
     }
   }

@@ -17,6 +17,11 @@ public final class FaultPoints {
   public static final String SECONDARY_CACHE_INSERT = "secondary.cache.insert";
   /** Before a destage pass writes to the backing store, at whichever site sets it. */
   public static final String DESTAGE_WRITE = "destage.write";
+  /**
+   * Before destage makes a written batch durable (hsync): holding it keeps the batch from being
+   * counted destaged; armed ({@code once}), the next sync fails as a store failure would.
+   */
+  public static final String DESTAGE_SYNC = "destage.sync";
   /** Before the primary sends each resync chunk to a returning peer. */
   public static final String RESYNC_SEND = "resync.send";
 
@@ -37,7 +42,7 @@ public final class FaultPoints {
   public static final String CLIENT_DISCONNECT = "client.disconnect";
 
   private static final java.util.Set<String> KNOWN = java.util.Set.of(SECONDARY_CACHE_INSERT,
-      DESTAGE_WRITE, RESYNC_SEND, NAMESPACE_APPLY, CLIENT_DISCONNECT, PEER_SEND);
+      DESTAGE_WRITE, DESTAGE_SYNC, RESYNC_SEND, NAMESPACE_APPLY, CLIENT_DISCONNECT, PEER_SEND);
 
   private static final class Point {
     boolean held;
