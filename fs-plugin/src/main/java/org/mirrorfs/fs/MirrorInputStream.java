@@ -47,6 +47,8 @@ final class MirrorInputStream extends FSInputStream
   private byte[] buffer = new byte[0];
   private long bufferStart;
   private int bufferLength;
+  /** Where the last chunk taken ended: a read from here on is sequential. */
+  private long chunkEnd;
   private long pos;
   private long knownLength;
   private boolean closed;
@@ -83,6 +85,19 @@ final class MirrorInputStream extends FSInputStream
     }
     stats.incrementCounter(STREAM_READ_OPERATIONS);
     if (pos < bufferStart || pos >= bufferStart + bufferLength) {
+      if (len >= chunk) {
+        // A read of a whole chunk or more: straight into the caller's array, as
+        // BufferedInputStream does, one copy less per byte.
+        bufferStart = pos;
+        bufferLength = 0;
+        int n = takeChunk(pos, b, off);
+        if (n == 0) {
+          return -1;
+        }
+        pos += n;
+        returned(n);
+        return n;
+      }
       fill(pos);
       if (bufferLength == 0) {
         return -1;
@@ -108,24 +123,34 @@ final class MirrorInputStream extends FSInputStream
     if (buffer.length < chunk) {
       buffer = new byte[chunk];
     }
-    boolean sequential = bufferLength == 0 ? bufferStart == 0 && at == 0
-        : at == bufferStart + bufferLength;
+    bufferStart = at;
+    bufferLength = 0;
+    bufferLength = takeChunk(at, buffer, 0);
+  }
+
+  /**
+   * Takes the chunk at {@code at} into {@code dest}, which has room for a whole chunk: the one
+   * asked for ahead if there is one, else asked for now. Returns its length (0 at the end).
+   */
+  private int takeChunk(long at, byte[] dest, int off) throws IOException {
+    boolean sequential = at == chunkEnd;
     AskedChunk next = asked.peekFirst();
     if (next != null && next.offset() != at) {
       dropAsked();
       next = null;
     }
-    bufferStart = at;
-    bufferLength = 0;
+    int n;
     if (next != null) {
       asked.removeFirst();
-      bufferLength = take(next.reply(), buffer, 0);
+      n = take(next.reply(), dest, off);
     } else {
-      bufferLength = fetch(at, buffer, 0, chunk);
+      n = fetch(at, dest, off, chunk);
     }
-    if (sequential && bufferLength > 0) {
-      askAhead(at + bufferLength);
+    chunkEnd = at + n;
+    if (sequential && n > 0) {
+      askAhead(at + n);
     }
+    return n;
   }
 
   /** Keeps {@code ahead} chunks asked for from {@code from} on, below the known length. */

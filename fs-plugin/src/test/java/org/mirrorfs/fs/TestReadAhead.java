@@ -132,6 +132,35 @@ class TestReadAhead {
   }
 
   @Test
+  void readsOfAWholeChunkOrMoreGoStraightToTheCallerAndStillReadAhead() throws Exception {
+    try (FileSystem fs = client(2); FSDataInputStream in = fs.open(FILE)) {
+      byte[] big = new byte[2 * CHUNK];
+      // Each read of a chunk or more takes one chunk, straight into the caller's array.
+      assertThat(in.read(big, 0, big.length)).isEqualTo(CHUNK);
+      assertThat(java.util.Arrays.copyOf(big, CHUNK)).isEqualTo(
+          java.util.Arrays.copyOf(data, CHUNK));
+      awaitReads(3);
+      assertThat(engine.readOffsets).containsExactly(0L, (long) CHUNK, 2L * CHUNK);
+      assertThat(in.read(big, 0, big.length)).isEqualTo(CHUNK);
+      assertThat(java.util.Arrays.copyOf(big, CHUNK)).isEqualTo(
+          java.util.Arrays.copyOfRange(data, CHUNK, 2 * CHUNK));
+      // A small read goes on from there through the stream's own buffer, then a large one.
+      byte[] small = new byte[10];
+      in.readFully(small);
+      assertThat(small).isEqualTo(java.util.Arrays.copyOfRange(data, 2 * CHUNK,
+          2 * CHUNK + 10));
+      byte[] rest = new byte[data.length - 2 * CHUNK - 10];
+      in.readFully(rest);
+      assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(data, 2 * CHUNK + 10,
+          data.length));
+      assertThat(in.read(big, 0, big.length)).isEqualTo(-1);
+      assertThat(engine.readOffsets.subList(0, 11)).doesNotHaveDuplicates()
+          .allMatch(offset -> offset < data.length);
+      assertThat(counter(in, MirrorStatisticNames.STREAM_READ_PREFETCH_DISCARDED)).isZero();
+    }
+  }
+
+  @Test
   void withNoReadAheadEachChunkIsAskedForWhenNeeded() throws Exception {
     try (FileSystem fs = client(0); FSDataInputStream in = fs.open(FILE)) {
       in.read();

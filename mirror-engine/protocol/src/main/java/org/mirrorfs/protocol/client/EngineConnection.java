@@ -179,7 +179,9 @@ public final class EngineConnection implements Closeable {
   private void readLoop() {
     try {
       while (true) {
-        Frame frame = channel.read((m, n) -> PooledByteBufAllocator.DEFAULT.heapBuffer(n, n));
+        // Direct: the kernel copies a read reply straight into it. A heap buffer costs one
+        // copy more per byte, through the JDK's temporary direct buffer.
+        Frame frame = channel.read((m, n) -> PooledByteBufAllocator.DEFAULT.directBuffer(n, n));
         dispatch(frame);
       }
     } catch (IOException e) {
