@@ -166,7 +166,8 @@ public final class ReadService implements java.io.Closeable {
       FSDataInputStream in = reader.in();
       // Into direct memory where the store can (HDFS): the reply then goes to the socket
       // without the JDK's copy of a heap buffer into a direct one.
-      boolean direct = n > 0 && in.hasCapability(StreamCapabilities.PREADBYTEBUFFER);
+      boolean direct = n > 0 && in.hasCapability(StreamCapabilities.PREADBYTEBUFFER)
+          && in.hasCapability(StreamCapabilities.READBYTEBUFFER);
       ByteBuf out = direct ? PooledByteBufAllocator.DEFAULT.directBuffer(n)
           : PooledByteBufAllocator.DEFAULT.heapBuffer(n);
       if (n == 0) {
@@ -174,7 +175,7 @@ public final class ReadService implements java.io.Closeable {
       }
       try {
         if (direct) {
-          in.readFully(offset, out.nioBuffer(0, n));
+          reader.readFully(offset, out.nioBuffer(0, n));
         } else {
           in.readFully(offset, out.array(), out.arrayOffset(), n);
         }

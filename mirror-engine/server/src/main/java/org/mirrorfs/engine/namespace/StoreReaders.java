@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * on HDFS; a reader going through a file a chunk at a time paid that for every chunk. A stream
  * here is kept with the length and the namespace version it was opened at, and any later change
  * (a file created, appended, finished, renamed or deleted, any operation applied to the store)
- * retires it: the next read opens afresh. Reads use positional reads, which store streams allow
- * from several threads at once; a retired stream closes when its last read is done.
+ * retires it: the next read opens afresh. Reads are positional, which store streams allow from
+ * several threads at once, except that one sequential reader at a time reads on from the
+ * stream's position where the store can ({@link OnwardReads}); a retired stream closes when its
+ * last read is done.
  */
 final class StoreReaders implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(StoreReaders.class);
@@ -29,6 +31,7 @@ final class StoreReaders implements Closeable {
   /** One open store file. Fields other than the stream are guarded by the StoreReaders. */
   static final class Reader {
     private final FSDataInputStream in;
+    private final OnwardReads reads;
     private final long length;
     private final long version;
     private int users;
@@ -36,12 +39,21 @@ final class StoreReaders implements Closeable {
 
     private Reader(FSDataInputStream in, long length, long version) {
       this.in = in;
+      this.reads = new OnwardReads(in);
       this.length = length;
       this.version = version;
     }
 
     FSDataInputStream in() {
       return in;
+    }
+
+    /**
+     * Reads into direct memory, onward for a sequential reader ({@link OnwardReads}). Only for
+     * streams with both {@code in:preadbytebuffer} and {@code in:readbytebuffer}.
+     */
+    void readFully(long offset, java.nio.ByteBuffer dst) throws IOException {
+      reads.readFully(offset, dst);
     }
 
     /** The file's length when it was opened (the namespace has not changed since). */
