@@ -95,6 +95,14 @@ class TestDestageSyncOverlap {
     }
   }
 
+  private void releaseAndAssertEverythingDestagedOnce(CachedFile f, String name)
+      throws Exception {
+    faults.set(FaultPoints.DESTAGE_SYNC, "release");
+    await(() -> f.destaged() == (long) PACKETS * PACKET);
+    assertPassesCoverTheFileInOrder();
+    assertStoreHoldsEveryPacketOnce(name);
+  }
+
   private void assertPassesCoverTheFileInOrder() {
     long next = 0;
     for (long[] pass : passes) {
@@ -118,10 +126,7 @@ class TestDestageSyncOverlap {
     assertThat(sizeOf("overlap")).as("never more than the synced batch and the next")
         .isLessThanOrEqualTo(2 * BATCH);
 
-    faults.set(FaultPoints.DESTAGE_SYNC, "release");
-    await(() -> f.destaged() == (long) PACKETS * PACKET);
-    assertPassesCoverTheFileInOrder();
-    assertStoreHoldsEveryPacketOnce("overlap");
+    releaseAndAssertEverythingDestagedOnce(f, "overlap");
   }
 
   @Test
@@ -135,10 +140,7 @@ class TestDestageSyncOverlap {
     assertThat(sizeOf("inline")).isLessThanOrEqualTo(BATCH);
     assertThat(passes).isEmpty();
 
-    faults.set(FaultPoints.DESTAGE_SYNC, "release");
-    await(() -> f.destaged() == (long) PACKETS * PACKET);
-    assertPassesCoverTheFileInOrder();
-    assertStoreHoldsEveryPacketOnce("inline");
+    releaseAndAssertEverythingDestagedOnce(f, "inline");
   }
 
   @Test
