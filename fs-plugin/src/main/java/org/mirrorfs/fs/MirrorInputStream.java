@@ -124,7 +124,7 @@ final class MirrorInputStream extends FSInputStream
       buffer = new byte[chunk];
     }
     bufferStart = at;
-    bufferLength = 0;
+    bufferLength = 0; // empty, should the take fail
     bufferLength = takeChunk(at, buffer, 0);
   }
 

@@ -248,9 +248,8 @@ public final class Destager {
       try {
         if (batch.isEmpty()) {
           if (pending != null) {
-            BatchSync.Pending last = pending;
+            settle(file, pending);
             pending = null;
-            settle(file, last);
             // more may have arrived while it synced
             continue;
           }
@@ -266,9 +265,8 @@ public final class Destager {
         FSDataOutputStream out = writeBatch(file, batch);
         long to = batch.get(batch.size() - 1).end();
         if (pending != null) {
-          BatchSync.Pending previous = pending;
+          settle(file, pending);
           pending = null;
-          settle(file, previous);
         }
         // Sync beside the next write only when there is a next write: a lone batch (an
         // hsync or a destage-mode write waiting for it) syncs at once, with no hand-off.
@@ -282,15 +280,15 @@ public final class Destager {
         failures = 0;
         if (queue.betterWaiting(file)) {
           if (pending != null) {
-            BatchSync.Pending last = pending;
+            settle(file, pending);
             pending = null;
-            settle(file, last);
           }
           return true;
         }
         continue;
       } catch (IOException e) {
-        // A batch whose sync did succeed is durable and counts, whatever failed after it.
+        // A batch whose sync did succeed is durable and counts, whatever failed after it (a
+        // sync that failed is done by now and counts nothing).
         settleQuietly(file, pending);
         pending = null;
         if (file.deleted()) {
