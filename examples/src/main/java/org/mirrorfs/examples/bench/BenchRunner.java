@@ -141,9 +141,12 @@ final class BenchRunner {
     }
     Timing t;
     MachineNoise noise0 = MachineNoise.now();
+    // Marks for lining up profiles and engine logs with the timed part.
+    LOG.info("{} {}: clock starts", w.id, s.name());
     try {
       t = driver.run(s, name);
     } finally {
+      LOG.info("{} {}: clock stops", w.id, s.name());
       if (hold) {
         engines.faultBoth(FaultPoints.DESTAGE_WRITE, "release");
       }

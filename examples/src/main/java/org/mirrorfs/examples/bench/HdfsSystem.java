@@ -38,6 +38,12 @@ final class HdfsSystem implements SystemUnderTest {
   }
 
   @Override
+  public BenchStream createDurable(String file, int client) throws IOException {
+    return new HadoopStream(MiniDfs.createSyncingBlocks(clients.get(client),
+        new Path(root, file), (short) 2));
+  }
+
+  @Override
   public void mkdirs(String dir) throws IOException {
     clients.get(0).mkdirs(new Path(root, dir));
   }

@@ -3,6 +3,10 @@ package org.mirrorfs.examples.bench;
 import java.io.File;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +30,19 @@ final class MiniDfs {
   /** Client settings every HDFS client of the bench shares. */
   static void tuneClient(org.apache.hadoop.conf.Configuration conf) {
     conf.setInt(COMPLETE_RETRY_DELAY, COMPLETE_RETRY_DELAY_MS);
+  }
+
+  /**
+   * A create on an HDFS client whose blocks are each synced by their DataNodes as they fill
+   * ({@code SYNC_BLOCK}), as the engines create their store files.
+   */
+  static FSDataOutputStream createSyncingBlocks(FileSystem fs, Path p, short replication)
+      throws IOException {
+    if (!(fs instanceof DistributedFileSystem dfs)) {
+      throw new IOException("not an HDFS client, cannot sync blocks: " + fs.getUri());
+    }
+    return dfs.createFile(p).recursive().overwrite(true).replication(replication).syncBlock()
+        .build();
   }
 
   static MiniDFSCluster start(File base, int dataNodes, int replication) throws IOException {

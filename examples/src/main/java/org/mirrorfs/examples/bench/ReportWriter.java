@@ -169,7 +169,11 @@ final class ReportWriter {
         + "throughput is bytes over the wall time from the first write to the last close.\n");
     b.append("- W5 streams four times the engine cache, then hsync and close: the clock stops "
         + "when every byte is durable on every store (for mirror, hsync waits for both sites' "
-        + "destage), so it measures what destage sustains.\n");
+        + "destage), so it measures what destage sustains. HDFS and the stores direct create "
+        + "its file with `SYNC_BLOCK`, as the engines create their store files: HDFS's hsync "
+        + "syncs only the block being written, and without the flag a DataNode closes a full "
+        + "block with no fsync, so the earlier blocks would still be in its page cache when "
+        + "the clock stops.\n");
     b.append("- Server CPU: the serving processes' CPU time (`ProcessHandle` info) from before "
         + "the workload until they are quiet again (for mirror: destage included), per GiB.\n");
     b.append("- Server peak RSS: the largest VmHWM of the serving processes ")

@@ -48,17 +48,33 @@ final class StoresDirectSystem implements SystemUnderTest {
 
   @Override
   public BenchStream create(String file, int client) throws IOException {
+    return createPair(file, client, false);
+  }
+
+  @Override
+  public BenchStream createDurable(String file, int client) throws IOException {
+    return createPair(file, client, true);
+  }
+
+  private BenchStream createPair(String file, int client, boolean syncBlocks)
+      throws IOException {
     Path p = new Path(root, file);
     FileSystem fb = siteB.get(client);
     CompletableFuture<FSDataOutputStream> b = CompletableFuture.supplyAsync(() -> {
       try {
-        return fb.createFile(p).recursive().overwrite(true).build();
+        return createOne(fb, p, syncBlocks);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }, helper);
-    FSDataOutputStream a = siteA.get(client).createFile(p).recursive().overwrite(true).build();
+    FSDataOutputStream a = createOne(siteA.get(client), p, syncBlocks);
     return new PairedStream(a, Futures.join(b), helper);
+  }
+
+  private static FSDataOutputStream createOne(FileSystem fs, Path p, boolean syncBlocks)
+      throws IOException {
+    return syncBlocks ? MiniDfs.createSyncingBlocks(fs, p, (short) 1)
+        : fs.createFile(p).recursive().overwrite(true).build();
   }
 
   @Override

@@ -22,6 +22,16 @@ interface SystemUnderTest extends Closeable {
    */
   BenchStream create(String file, int client) throws IOException;
 
+  /**
+   * Creates a file for W5, whose clock stops only when every byte is durable: a system whose
+   * sync reaches only part of the file (HDFS's hsync syncs the block being written, and a
+   * DataNode closes a full block without an fsync) must create it so that every block is
+   * synced as it fills. The mirror's stores always are, so for it this is {@link #create}.
+   */
+  default BenchStream createDurable(String file, int client) throws IOException {
+    return create(file, client);
+  }
+
   default void mkdirs(String dir) throws IOException {}
 
   default InputStream open(String file) throws IOException {
