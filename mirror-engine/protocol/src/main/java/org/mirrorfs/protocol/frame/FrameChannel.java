@@ -40,6 +40,7 @@ public final class FrameChannel implements Closeable {
   private final ByteBuffer inbox = ByteBuffer.allocateDirect(INBOX).flip();
   private byte[] messageBytes = new byte[4096];
   private final Input input = new Input();
+  private final ByteBuffer[] scatter = new ByteBuffer[2];
 
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Kryo writeKryo = MessageRegistry.newKryo();
@@ -121,12 +122,8 @@ public final class FrameChannel implements Closeable {
         inbox.limit(limit);
         remaining -= buffered;
       }
-      while (remaining > 0) {
-        int n = payload.writeBytes(channel, remaining);
-        if (n < 0) {
-          throw new EOFException("connection " + description + " closed inside a frame payload");
-        }
-        remaining -= n;
+      if (remaining > 0) {
+        readPayload(payload, remaining);
       }
       ok = true;
     } finally {
@@ -135,6 +132,49 @@ public final class FrameChannel implements Closeable {
       }
     }
     return new Frame(shard, epoch, message, payload);
+  }
+
+  /**
+   * Reads the rest of a payload straight into its buffer. The inbox is empty here (a payload
+   * still to read took all it held), so each read scatters into the payload first and the
+   * inbox after it: whatever the socket holds beyond the payload, the next frames of a stream,
+   * lands in the inbox in the same system call, and the next frame's prefix needs none.
+   */
+  private void readPayload(ByteBuf payload, int remaining) throws IOException {
+    if (payload.nioBufferCount() != 1) {
+      while (remaining > 0) {
+        int n = payload.writeBytes(channel, remaining);
+        if (n < 0) {
+          throw new EOFException("connection " + description + " closed inside a frame payload");
+        }
+        remaining -= n;
+      }
+      return;
+    }
+    int start = payload.writerIndex();
+    payload.ensureWritable(remaining);
+    ByteBuffer target = payload.nioBuffer(start, remaining);
+    scatter[0] = target;
+    scatter[1] = inbox.clear();
+    try {
+      while (target.hasRemaining()) {
+        if (channel.read(scatter) < 0) {
+          throw new EOFException("connection " + description + " closed inside a frame payload");
+        }
+      }
+    } finally {
+      inbox.flip();
+      scatter[0] = null;
+    }
+    payload.writerIndex(start + remaining);
+  }
+
+  /**
+   * Whether bytes of a next frame are already buffered: the peer has sent more, so the frame
+   * after this one can be read without waiting for the network.
+   */
+  public boolean hasBufferedInput() {
+    return inbox.hasRemaining();
   }
 
   /**

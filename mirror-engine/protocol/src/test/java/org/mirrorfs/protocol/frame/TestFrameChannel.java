@@ -472,4 +472,48 @@ class TestFrameChannel {
     assertThat(reader.read((m, n) -> io.netty.buffer.Unpooled.buffer(n)).message())
         .isEqualTo(new org.mirrorfs.protocol.message.ClientMessages.OkReply(2));
   }
+
+  /**
+   * Frames written back to back are read with each payload intact, and the reader sees the next
+   * frame already buffered (read in the same call as the payload before it) until the last.
+   */
+  @Test
+  void framesBackToBackArriveIntactAndShowAsBuffered() throws Exception {
+    int frames = 4;
+    List<byte[]> sent = new ArrayList<>();
+    Random random = new Random(7);
+    for (int i = 0; i < frames; i++) {
+      byte[] bytes = new byte[16 * 1024 + i];
+      random.nextBytes(bytes);
+      sent.add(bytes);
+    }
+    // Written in full before the reader starts (64 KiB fits the loopback socket's buffers).
+    Thread w = new Thread(() -> {
+      try {
+        for (int i = 0; i < frames; i++) {
+          writer.write(1, 2L, new PeerMessages.ReplicateData(i, 9L, 0L, false),
+              ByteBuffer.wrap(sent.get(i)));
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    w.start();
+    w.join();
+    Thread.sleep(50);
+    PayloadAllocator direct = (m, n) -> Unpooled.directBuffer(n);
+    for (int i = 0; i < frames; i++) {
+      Frame frame = reader.read(direct);
+      try {
+        assertThat(frame.message()).isEqualTo(new PeerMessages.ReplicateData(i, 9L, 0L, false));
+        byte[] got = new byte[frame.payload().readableBytes()];
+        frame.payload().readBytes(got);
+        assertThat(got).isEqualTo(sent.get(i));
+      } finally {
+        frame.payload().release();
+      }
+      assertThat(reader.hasBufferedInput()).as("next frame buffered after frame " + i)
+          .isEqualTo(i + 1 < frames);
+    }
+  }
 }

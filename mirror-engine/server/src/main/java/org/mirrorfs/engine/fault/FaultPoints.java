@@ -93,6 +93,20 @@ public final class FaultPoints {
     }
   }
 
+  /** Whether {@link #hit} at this point would hold or delay the caller now. */
+  public boolean active(String name) {
+    if (!enabled) {
+      return false;
+    }
+    Point p = points.get(name);
+    if (p == null) {
+      return false;
+    }
+    synchronized (p) {
+      return p.held || p.delayMillis > 0;
+    }
+  }
+
   /**
    * For points that act rather than wait: true (once per arming) if the point was armed with
    * {@code once}; the caller then does the fault. Costs a map lookup when hooks are on.

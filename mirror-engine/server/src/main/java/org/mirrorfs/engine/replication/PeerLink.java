@@ -802,8 +802,8 @@ public final class PeerLink {
   }
 
   private void acknowledge(long seq) {
-    // Per acknowledgment, on the link's reader: one packet's entry is the usual content.
-    List<DataEntry> data = new ArrayList<>(1);
+    // Per acknowledgment, on the link's reader: one to a few packets' entries.
+    List<DataEntry> data = new ArrayList<>(PeerAcks.MAX_DEFERRED);
     List<CompletableFuture<Long>> ops = List.of();
     List<Long> opSeqs = List.of();
     lock.lock();
@@ -827,8 +827,14 @@ public final class PeerLink {
     } finally {
       lock.unlock();
     }
+    // One acknowledgment may stand for several packets of a file: its writer hears once.
+    for (int i = 0; i < data.size(); i++) {
+      DataEntry d = data.get(i);
+      if (i + 1 == data.size() || data.get(i + 1).file() != d.file()) {
+        d.file().peerReceived(d.extent().end());
+      }
+    }
     for (DataEntry d : data) {
-      d.file().peerReceived(d.extent().end());
       d.extent().release();
     }
     for (int i = 0; i < ops.size(); i++) {

@@ -30,6 +30,8 @@ import org.mirrorfs.protocol.message.PeerMessages.ReplicateOp;
  * The secondary's side of the peer link: inserts replicated data into its cache and
  * acknowledges at once, before any disk (claim 1); queues namespace entries for its store.
  * Entries already held (a resend after a broken link) are acknowledged and skipped.
+ * The acknowledgment of a stream's packets waits while the next is already buffered
+ * ({@link PeerAcks}).
  */
 public final class PeerReceiver {
   private static final org.slf4j.Logger LOG =
@@ -46,6 +48,7 @@ public final class PeerReceiver {
   private final UsageMeter meter;
   private final LinkTraffic traffic;
   private Extent current;
+  private final PeerAcks acks;
 
   public PeerReceiver(FrameChannel channel, int shard, long epoch, ReplicaState state,
       CacheMemory cache, FileTable table, Destager destager, ApplyQueue applyQueue,
@@ -61,6 +64,7 @@ public final class PeerReceiver {
     this.destager = destager;
     this.applyQueue = applyQueue;
     this.faults = faults;
+    this.acks = new PeerAcks(channel, shard, epoch);
   }
 
   private final PayloadAllocator allocator = new PayloadAllocator() {
@@ -84,6 +88,7 @@ public final class PeerReceiver {
   /** Serves the link until it breaks; the caller closes the channel. */
   public void run() throws IOException, InterruptedException {
     while (true) {
+      acks.beforeRead();
       Frame frame = channel.read(allocator);
       if (frame.epoch() != epoch || frame.shard() != shard) {
         releaseCurrent(frame);
@@ -132,6 +137,10 @@ public final class PeerReceiver {
       extent.release();
       ack(d.seq());
       return;
+    }
+    if (faults.active(FaultPoints.SECONDARY_CACHE_INSERT)) {
+      // What is cached already must not wait behind a held insert.
+      acks.flush();
     }
     faults.hit(FaultPoints.SECONDARY_CACHE_INSERT);
     CachedFile file = table.get(d.fileId());
@@ -254,7 +263,7 @@ public final class PeerReceiver {
     ack(o.seq());
   }
 
-  private void ack(long seq) throws IOException {
-    channel.write(shard, epoch, new PeerAck(seq));
+  private void ack(long seq) {
+    acks.handled(seq);
   }
 }
