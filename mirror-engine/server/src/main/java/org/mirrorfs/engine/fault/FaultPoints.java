@@ -74,10 +74,7 @@ public final class FaultPoints {
 
   /** Called by production code at the point; costs a map lookup when hooks are on, nothing otherwise. */
   public void hit(String name) throws InterruptedException {
-    if (!enabled) {
-      return;
-    }
-    Point p = points.get(name);
+    Point p = armedPoint(name);
     if (p == null) {
       return;
     }
@@ -95,10 +92,7 @@ public final class FaultPoints {
 
   /** Whether {@link #hit} at this point would hold or delay the caller now. */
   public boolean active(String name) {
-    if (!enabled) {
-      return false;
-    }
-    Point p = points.get(name);
+    Point p = armedPoint(name);
     if (p == null) {
       return false;
     }
@@ -107,15 +101,17 @@ public final class FaultPoints {
     }
   }
 
+  /** The point if hooks are on and it was ever set, else null (the cheap common case). */
+  private Point armedPoint(String name) {
+    return enabled ? points.get(name) : null;
+  }
+
   /**
    * For points that act rather than wait: true (once per arming) if the point was armed with
    * {@code once}; the caller then does the fault. Costs a map lookup when hooks are on.
    */
   public boolean trip(String name) {
-    if (!enabled) {
-      return false;
-    }
-    Point p = points.get(name);
+    Point p = armedPoint(name);
     if (p == null) {
       return false;
     }
